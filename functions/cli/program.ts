@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { livenessDetails } from '../liveness/details.js';
+import { DEFAULT_THRESHOLD, LivenessEngine } from '../liveness/engine.js';
+import { isLivenessError } from '../liveness/errors.js';
+import { SELECTION_CRITERIA, type SelectionCriteria } from '../liveness/types.js';
+
+export function parseThreshold(value: string): number {
+  const t = Number(value);
+  if (!Number.isFinite(t) || t < 0 || t > 1 || value.trim() === '') {
+    throw new InvalidArgumentError('a number from 0 to 1 is needed');
+  }
+  return t;
+}
+
+interface CheckFlags {
+  json?: boolean;
+  threshold?: number;
+  selection: SelectionCriteria;
+}
+
+async function check(files: string[], flags: CheckFlags): Promise<number> {
+  const engine = new LivenessEngine();
+  let failures = 0;
+  for (const file of files) {
+    try {
+      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        throw Object.assign(new Error(`cannot read ${file}: ${error.code ?? error.message}`), { code: 'UNREADABLE_FILE' });
+      });
+      const details = { file, ...livenessDetails(await engine.check(bytes, flags)) };
+      if (flags.json) {
+        console.log(JSON.stringify(details));
+      } else {
+        const { liveFace, face } = details;
+        const box = face.boundingBox;
+        console.log(
+          `${file}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence} ` +
+            `faces=${face.facesDetected} box=${box.left},${box.top},${box.width}x${box.height}`,
+        );
+      }
+    } catch (error) {
+      failures++;
+      const known = isLivenessError(error) || (error as { code?: string }).code === 'UNREADABLE_FILE';
+      const code = known ? String((error as { code: string }).code) : 'INTERNAL_ERROR';
+      const message = known ? (error as Error).message : 'unexpected error while checking this image';
+      if (flags.json) console.log(JSON.stringify({ file, error: { code, message } }));
+      else console.error(`${file}: error ${code}: ${message}`);
+    }
+  }
+  return failures === 0 ? 0 : 2;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('liveness')
+    .description('Passive face liveness: decide whether a live person or a presentation attack is in a selfie.')
+    .showHelpAfterError();
+  program
+    .command('check')
+    .description('check image files (JPEG, PNG, WebP, BMP) without any server; exits 2 if any file could not be checked')
+    .argument('<image...>', 'image files')
+    .option('--json', 'one JSON object per image per line, shaped like the API result.details')
+    .option('--threshold <t>', `live when score >= t (default ${DEFAULT_THRESHOLD}, calibrated)`, parseThreshold)
+    .addOption(
+      new Option('--selection <criteria>', 'which face to judge when there are several')
+        .choices(SELECTION_CRITERIA)
+        .default('CLOSEST_TO_CAMERA'),
+    )
+    .action(async (files: string[], flags: CheckFlags) => {
+      process.exitCode = await check(files, flags);
+    });
+  return program;
+}

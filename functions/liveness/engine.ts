@@ -1,0 +1,123 @@
+import { LivenessError } from './errors.js';
+import { type ModelRegistry, modelSpec, modelVersion, sharedModelRegistry } from './modelRegistry.js';
+import { type DecodeLimits, DEFAULT_DECODE_LIMITS, decodeImage } from './stages/decode.js';
+import { decideLiveness } from './stages/decide.js';
+import { DEFAULT_DETECT_OPTIONS, type DetectOptions, detectFaces } from './stages/detect.js';
+import { scoreLiveness } from './stages/score.js';
+import { selectFace, toBoundingBox } from './stages/select.js';
+import type {
+  BoundingBox,
+  DecodedImage,
+  FaceBox,
+  LivenessDecision,
+  LivenessScore,
+  SelectionCriteria,
+} from './types.js';
+
+const livenessSpec = modelSpec('fr_liveness');
+const calibration = (livenessSpec as { calibration?: { threshold: number } }).calibration;
+
+/** Default live threshold: calibrated on a named split (see models/manifest.json, README "Accuracy"). */
+export const DEFAULT_THRESHOLD = calibration?.threshold ?? 0.5;
+
+export interface CheckOptions {
+  readonly threshold?: number;
+  readonly selection?: SelectionCriteria;
+}
+
+export interface EngineConfig {
+  readonly decode: DecodeLimits;
+  readonly detect: DetectOptions;
+  /** Padding tried, in order, until a face is found: a face that fills the frame needs some. */
+  readonly detectPaddings: readonly number[];
+  readonly threshold: number;
+  readonly borderline: number;
+}
+
+export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
+  decode: DEFAULT_DECODE_LIMITS,
+  detect: DEFAULT_DETECT_OPTIONS,
+  detectPaddings: [0, 0.5],
+  threshold: DEFAULT_THRESHOLD,
+  borderline: 0.15,
+};
+
+export type StageName = 'decode' | 'detect' | 'select' | 'score' | 'decide';
+
+/** Everything the engine established about one image; the API and the CLI shape it for their callers. */
+export interface LivenessAssessment {
+  readonly image: Pick<DecodedImage, 'format' | 'width' | 'height'>;
+  readonly faces: readonly FaceBox[];
+  readonly face: FaceBox;
+  readonly boundingBox: BoundingBox;
+  readonly liveness: LivenessScore;
+  readonly decision: LivenessDecision;
+  readonly selection: SelectionCriteria;
+  readonly modelVersion: string;
+  /** Milliseconds spent in each stage. */
+  readonly timings: Readonly<Record<StageName, number>>;
+  /** The decoded pixels, kept in memory only for optional stages of the same request (crop, quality). */
+  readonly decoded: DecodedImage;
+}
+
+/** The liveness pipeline: decode → detect → select → score → decide, each a named stage. */
+export class LivenessEngine {
+  readonly config: EngineConfig;
+
+  constructor(
+    readonly models: ModelRegistry = sharedModelRegistry(),
+    config: Partial<EngineConfig> = {},
+  ) {
+    this.config = { ...DEFAULT_ENGINE_CONFIG, ...config };
+  }
+
+  /** Load the models every request needs; call at process start (Lambda init). */
+  warmUp(): Promise<void> {
+    return this.models.preload(['fr_detect', 'fr_liveness']);
+  }
+
+  /** Detection with growing padding until a face is found (close selfies fill the frame). */
+  async findFaces(image: DecodedImage): Promise<FaceBox[]> {
+    let faces: FaceBox[] = [];
+    for (const padding of this.config.detectPaddings) {
+      faces = await detectFaces(this.models, image, { ...this.config.detect, padding });
+      if (faces.length > 0) break;
+    }
+    return faces;
+  }
+
+  async check(bytes: Uint8Array, options: CheckOptions = {}): Promise<LivenessAssessment> {
+    const threshold = options.threshold ?? this.config.threshold;
+    const selection = options.selection ?? 'CLOSEST_TO_CAMERA';
+    const timings = {} as Record<StageName, number>;
+    const timed = async <T>(stage: StageName, work: () => Promise<T> | T): Promise<T> => {
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        timings[stage] = performance.now() - started;
+      }
+    };
+
+    const decoded = await timed('decode', () => decodeImage(bytes, this.config.decode));
+    const faces = await timed('detect', () => this.findFaces(decoded));
+    const face = await timed('select', () => selectFace(faces, decoded, selection));
+    if (!face) throw new LivenessError('FACE_NOT_DETECTED', 'no face detected in the image');
+    const liveness = await timed('score', () => scoreLiveness(this.models, decoded, face));
+    const decision = await timed('decide', () =>
+      decideLiveness(liveness, { threshold, borderline: this.config.borderline }),
+    );
+    return {
+      image: { format: decoded.format, width: decoded.width, height: decoded.height },
+      faces,
+      face,
+      boundingBox: toBoundingBox(face),
+      liveness,
+      decision,
+      selection,
+      modelVersion: modelVersion(livenessSpec),
+      timings,
+      decoded,
+    };
+  }
+}

@@ -1,0 +1,57 @@
+/** Typed values passed between the liveness stages. Pixel coordinates are in the upright image. */
+
+export type SelectionCriteria = 'CLOSEST_TO_CAMERA' | 'CLOSEST_TO_CENTER' | 'HIGHEST_CONFIDENCE';
+export const SELECTION_CRITERIA: readonly SelectionCriteria[] = [
+  'CLOSEST_TO_CAMERA',
+  'CLOSEST_TO_CENTER',
+  'HIGHEST_CONFIDENCE',
+];
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp';
+
+/** A decoded, EXIF-upright image as interleaved 8-bit RGB. */
+export interface DecodedImage {
+  readonly format: ImageFormat;
+  readonly width: number;
+  readonly height: number;
+  readonly rgb: Buffer;
+}
+
+/** A detected face in image pixels. */
+export interface FaceBox {
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+  readonly confidence: number;
+}
+
+/** The API's box shape (HyperVerge / 003 style), integer pixels. */
+export interface BoundingBox {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface LivenessScore {
+  /** Probability that a live person was in front of the camera, 0..1. */
+  readonly score: number;
+  /** Softmax over the model's classes, in model order. */
+  readonly probabilities: readonly number[];
+}
+
+export interface LivenessDecision {
+  readonly value: 'yes' | 'no';
+  readonly confidence: 'high' | 'low';
+  readonly score: number;
+  readonly threshold: number;
+}
+
+/** Region of the image fed to a model, in image pixels. */
+export interface CropRegion {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
