@@ -46,7 +46,14 @@ export function modelSpec(id: ModelId): ModelSpec {
 /** Public identifier of the model that decided, e.g. "fr_liveness@0.0.1#afa783b7". */
 export const modelVersion = (spec: ModelSpec): string => `${spec.id}@${spec.version}#${spec.sha256.slice(0, 8)}`;
 
-const moduleDir = dirname(fileURLToPath(import.meta.url));
+// import.meta.url is empty when bundled to CommonJS (Lambda): then the layer path or LIVENESS_MODEL_DIR decides.
+const moduleDir = (() => {
+  try {
+    return dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return process.cwd();
+  }
+})();
 
 /** Where the .onnx files are: LIVENESS_MODEL_DIR, the Lambda layer (/opt/models), or the repository. */
 export function resolveModelDir(): string {
