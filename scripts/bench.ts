@@ -1,0 +1,89 @@
+// `npm run bench`: in-process latency of each liveness stage and end to end, model load time and
+// peak RSS, on one thread (one ORT thread, one libvips thread). Prints figures; asserts nothing.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
+import { LivenessEngine, type StageName } from '../functions/liveness/engine.js';
+import { ModelRegistry, modelSpec } from '../functions/liveness/modelRegistry.js';
+
+sharp.concurrency(1);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
+const WARMUP = 20;
+
+const require = createRequire(import.meta.url);
+const samplePhoto = require.resolve('@vladmandic/face-api/demo/sample2.jpg');
+
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+export function summarise(samples: readonly number[]): { median: number; p95: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: percentile(sorted, 50), p95: percentile(sorted, 95) };
+}
+
+const fmt = (v: number) => v.toFixed(2).padStart(8);
+
+/** A selfie-like JPEG of the given width from a real photo (4:3, face kept in frame). */
+async function selfie(width: number): Promise<Buffer> {
+  const height = Math.round((width * 3) / 4);
+  return sharp(readFileSync(samplePhoto)).resize(width, height, { fit: 'cover' }).jpeg({ quality: 90 }).toBuffer();
+}
+
+/** The two models' own inference time, on tensors prepared once: the floor the pipeline is measured against. */
+async function modelOnlyMs(models: ModelRegistry): Promise<number[]> {
+  const shape = (id: 'fr_detect' | 'fr_liveness') => modelSpec(id).input.shape.reduce((a, b) => a * b, 1);
+  const detectInput = new Float32Array(shape('fr_detect')).fill(0.1);
+  const livenessInput = new Float32Array(shape('fr_liveness')).fill(120);
+  const samples: number[] = [];
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const started = performance.now();
+    await models.run('fr_detect', detectInput);
+    await models.run('fr_liveness', livenessInput);
+    if (i >= WARMUP) samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+async function benchImage(engine: LivenessEngine, label: string, bytes: Buffer): Promise<number> {
+  const stages: Record<string, number[]> = {};
+  const total: number[] = [];
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const started = performance.now();
+    const result = await engine.check(bytes);
+    const elapsed = performance.now() - started;
+    if (i < WARMUP) continue;
+    total.push(elapsed);
+    for (const [stage, ms] of Object.entries(result.timings) as [StageName, number][]) (stages[stage] ??= []).push(ms);
+  }
+  console.log(`\n${label} (${(bytes.length / 1024).toFixed(0)} KiB JPEG), ${ITERATIONS} runs, ms`);
+  console.log(`  ${'stage'.padEnd(12)}  median      p95`);
+  for (const [stage, samples] of Object.entries(stages)) {
+    const s = summarise(samples);
+    console.log(`  ${stage.padEnd(12)}${fmt(s.median)} ${fmt(s.p95)}`);
+  }
+  const s = summarise(total);
+  console.log(`  ${'end to end'.padEnd(12)}${fmt(s.median)} ${fmt(s.p95)}`);
+  return s.median;
+}
+
+async function main(): Promise<void> {
+  const loadStarted = performance.now();
+  const models = new ModelRegistry({ threads: 1 });
+  const engine = new LivenessEngine(models);
+  await engine.warmUp();
+  console.log(`model load (fr_detect + fr_liveness): ${(performance.now() - loadStarted).toFixed(1)} ms`);
+  console.log(`node ${process.version}, ${process.arch}, ORT threads 1, libvips threads ${sharp.concurrency()}`);
+
+  const floor = summarise(await modelOnlyMs(models));
+  console.log(`\nmodels only (detect + liveness inference), median ${floor.median.toFixed(2)} ms, p95 ${floor.p95.toFixed(2)} ms`);
+
+  const vga = await benchImage(engine, '640x480', await selfie(640));
+  await benchImage(engine, '1920x1440', await selfie(1920));
+  console.log(
+    `\n640x480 end to end / models only = ${(vga / floor.median).toFixed(2)}x (target <= 2x)`,
+  );
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+}
+
+if (!existsSync(samplePhoto)) throw new Error(`sample photo missing: ${samplePhoto} (run npm ci)`);
+await main();
