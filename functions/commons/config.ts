@@ -1,0 +1,100 @@
+import { TABLES, type TableName } from './tables.js';
+
+/**
+ * Typed configuration of the functions, read from the environment. Every variable:
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | LIVENESS_REGION_CODE | from AWS_REGION, else `local` | API region code written in the log (zaf, irl, ind, idn, sgp, usa) |
+ * | LIVENESS_APPS_TABLE | liveness-apps | DynamoDB table of apps and hashed keys |
+ * | LIVENESS_RATE_LIMITS_TABLE | liveness-rate-limits | DynamoDB table of rate-limit counters |
+ * | LIVENESS_TRANSACTIONS_TABLE | liveness-transactions | DynamoDB transaction log table |
+ * | LIVENESS_CROPS_BUCKET | liveness-crops | S3 bucket of cropped faces (private, encrypted, lifecycle expiry) |
+ * | LIVENESS_CROP_URL_TTL_SECONDS | 300 | lifetime of a signed cropped-face URL |
+ * | LIVENESS_CROP_RETENTION_SECONDS | 86400 | after this a crop is treated as gone (404) even before the bucket lifecycle deletes it |
+ * | LIVENESS_TRANSACTION_RETENTION_DAYS | 90 | TTL of transaction log records |
+ * | LIVENESS_MAX_BODY_BYTES | 6291456 | request bodies larger than this get 413 before decoding |
+ * | LIVENESS_DYNAMODB_ENDPOINT | (AWS) | DynamoDB endpoint override, e.g. DynamoDB Local |
+ * | LIVENESS_S3_ENDPOINT | (AWS) | S3 endpoint override, e.g. the local S3 server (path-style addressing) |
+ * | LIVENESS_S3_PUBLIC_ENDPOINT | LIVENESS_S3_ENDPOINT | endpoint written into signed URLs when callers reach S3 by another address |
+ *
+ * Powertools reads its own: POWERTOOLS_SERVICE_NAME, POWERTOOLS_LOG_LEVEL, POWERTOOLS_METRICS_NAMESPACE,
+ * POWERTOOLS_METRICS_DISABLED. The engine reads LIVENESS_MODEL_DIR.
+ */
+export interface LivenessConfig {
+  readonly regionCode: string;
+  readonly awsRegion: string;
+  readonly tables: Readonly<Record<TableName, string>>;
+  readonly cropsBucket: string;
+  readonly cropUrlTtlSeconds: number;
+  readonly cropRetentionSeconds: number;
+  readonly transactionRetentionDays: number;
+  readonly maxBodyBytes: number;
+  readonly dynamoDbEndpoint?: string;
+  readonly s3Endpoint?: string;
+  readonly s3PublicEndpoint?: string;
+}
+
+/** Environment variable names, for the CDK stack and the local stack. */
+export const ENV = {
+  regionCode: 'LIVENESS_REGION_CODE',
+  appsTable: TABLES.apps.envVar,
+  rateLimitsTable: TABLES.rateLimits.envVar,
+  transactionsTable: TABLES.transactionLog.envVar,
+  cropsBucket: 'LIVENESS_CROPS_BUCKET',
+  cropUrlTtlSeconds: 'LIVENESS_CROP_URL_TTL_SECONDS',
+  cropRetentionSeconds: 'LIVENESS_CROP_RETENTION_SECONDS',
+  transactionRetentionDays: 'LIVENESS_TRANSACTION_RETENTION_DAYS',
+  maxBodyBytes: 'LIVENESS_MAX_BODY_BYTES',
+  dynamoDbEndpoint: 'LIVENESS_DYNAMODB_ENDPOINT',
+  s3Endpoint: 'LIVENESS_S3_ENDPOINT',
+  s3PublicEndpoint: 'LIVENESS_S3_PUBLIC_ENDPOINT',
+} as const;
+
+/** The API's region codes and the AWS regions they run in (SPEC §3). */
+export const REGION_CODES = {
+  zaf: 'af-south-1',
+  irl: 'eu-west-1',
+  ind: 'ap-south-1',
+  idn: 'ap-southeast-3',
+  sgp: 'ap-southeast-1',
+  usa: 'us-east-1',
+} as const;
+
+export type RegionCode = keyof typeof REGION_CODES;
+
+export const DEFAULT_CROPS_BUCKET = 'liveness-crops';
+export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+const optional = (env: NodeJS.ProcessEnv, name: string) => (env[name] ? env[name] : undefined);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LivenessConfig {
+  const awsRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const fromAws = Object.entries(REGION_CODES).find(([, region]) => region === env.AWS_REGION)?.[0];
+  const s3Endpoint = optional(env, ENV.s3Endpoint);
+  return {
+    regionCode: env[ENV.regionCode] || fromAws || 'local',
+    awsRegion,
+    tables: {
+      apps: env[ENV.appsTable] || TABLES.apps.defaultName,
+      rateLimits: env[ENV.rateLimitsTable] || TABLES.rateLimits.defaultName,
+      transactionLog: env[ENV.transactionsTable] || TABLES.transactionLog.defaultName,
+    },
+    cropsBucket: env[ENV.cropsBucket] || DEFAULT_CROPS_BUCKET,
+    cropUrlTtlSeconds: positiveNumber(env, ENV.cropUrlTtlSeconds, 300),
+    cropRetentionSeconds: positiveNumber(env, ENV.cropRetentionSeconds, 86_400),
+    transactionRetentionDays: positiveNumber(env, ENV.transactionRetentionDays, 90),
+    maxBodyBytes: positiveNumber(env, ENV.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+    dynamoDbEndpoint: optional(env, ENV.dynamoDbEndpoint),
+    s3Endpoint,
+    s3PublicEndpoint: optional(env, ENV.s3PublicEndpoint) ?? s3Endpoint,
+  };
+}
