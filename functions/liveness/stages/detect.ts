@@ -1,7 +1,7 @@
-import sharp from 'sharp';
 import type { ModelRegistry } from '../modelRegistry.js';
 import { modelSpec } from '../modelRegistry.js';
 import type { DecodedImage, FaceBox } from '../types.js';
+import { interleavedToPlanes, resampleArea } from './resample.js';
 
 export interface DetectOptions {
   /** Minimum face score kept before NMS. */
@@ -30,7 +30,7 @@ const [, , IN_H, IN_W] = spec.input.shape as [number, number, number, number];
 const GREY = spec.input.mean;
 
 /** Where the image sits inside the detector input, so boxes can be mapped back. */
-interface Placement {
+export interface Placement {
   readonly left: number;
   readonly top: number;
   readonly width: number;
@@ -38,7 +38,7 @@ interface Placement {
 }
 
 /** Aspect-preserving placement of the (padded) image in the detector input, centred on grey. */
-function placement(image: DecodedImage, padding: number): Placement {
+export function placement(image: DecodedImage, padding: number): Placement {
   const canvasW = image.width * (1 + 2 * padding);
   const canvasH = image.height * (1 + 2 * padding);
   const scale = Math.min(IN_W / canvasW, IN_H / canvasH);
@@ -47,27 +47,20 @@ function placement(image: DecodedImage, padding: number): Placement {
   return { left: Math.floor((IN_W - width) / 2), top: Math.floor((IN_H - height) / 2), width, height };
 }
 
-async function detectorInput(image: DecodedImage, place: Placement): Promise<Float32Array> {
-  const rgb = await sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(place.width, place.height, { fit: 'fill' })
-    .extend({
-      left: place.left,
-      top: place.top,
-      right: IN_W - place.width - place.left,
-      bottom: IN_H - place.height - place.top,
-      background: { r: GREY, g: GREY, b: GREY },
-    })
-    .raw()
-    .toBuffer();
-  const plane = IN_W * IN_H;
-  const data = new Float32Array(3 * plane);
-  const { mean, scale } = spec.input;
-  for (let p = 0; p < plane; p++) {
-    data[p] = (rgb[3 * p]! - mean) * scale;
-    data[plane + p] = (rgb[3 * p + 1]! - mean) * scale;
-    data[2 * plane + p] = (rgb[3 * p + 2]! - mean) * scale;
-  }
-  return data;
+/** The letterboxed detector input: the image area-resampled into its placement, grey (0) around it. */
+export function detectorInput(image: DecodedImage, place: Placement): Float32Array {
+  const full = { left: 0, top: 0, width: image.width, height: image.height };
+  const pixels = resampleArea(image, full, place.width, place.height);
+  const data = new Float32Array(3 * IN_W * IN_H).fill((GREY - spec.input.mean) * spec.input.scale);
+  return interleavedToPlanes(pixels, 'RGB', spec.input.mean, spec.input.scale, {
+    data,
+    width: place.width,
+    height: place.height,
+    left: place.left,
+    top: place.top,
+    planeWidth: IN_W,
+    planeHeight: IN_H,
+  });
 }
 
 export function iou(a: FaceBox, b: FaceBox): number {
@@ -95,7 +88,7 @@ export async function detectFaces(
   options: DetectOptions = DEFAULT_DETECT_OPTIONS,
 ): Promise<FaceBox[]> {
   const place = placement(image, options.padding);
-  const outputs = await models.run('fr_detect', await detectorInput(image, place));
+  const outputs = await models.run('fr_detect', detectorInput(image, place));
   const scores = outputs[spec.outputs.scores!]!.data as Float32Array;
   const boxes = outputs[spec.outputs.boxes!]!.data as Float32Array;
   const faceClass = spec.classes?.face ?? 1;
