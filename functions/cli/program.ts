@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { evalCommand, type EvalFlags } from '../evaluation/command.js';
 import { livenessDetails } from '../liveness/details.js';
 import { DEFAULT_THRESHOLD, LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
@@ -67,6 +68,22 @@ export function buildProgram(): Command {
     )
     .action(async (files: string[], flags: CheckFlags) => {
       process.exitCode = await check(files, flags);
+    });
+  program
+    .command('eval')
+    .description(
+      'evaluate on a labelled folder (MANIFEST.tsv with file, label live|spoof, attack_type; or live/ and spoof/<attack-type>/): ' +
+        'per-attack-type APCER, BPCER, ACER, EER, ROC AUC, BPCER at APCER 1/5/10%, counts, the files it got wrong, no-face share',
+    )
+    .argument('<dir>', 'the labelled folder')
+    .option('--report <out>', 'also write det.svg/.png, histogram.svg/.png and metrics.json into this folder')
+    .option('--json', 'print metrics.json to stdout instead of text')
+    .option('--threshold <t>', `evaluate at this threshold (default ${DEFAULT_THRESHOLD}, calibrated)`, parseThreshold)
+    .option('--calibrate', 'choose the threshold on the calibration split for --target-apcer, report on the other split')
+    .option('--target-apcer <a>', 'APCER (worst attack type) to calibrate for', parseThreshold, 0.05)
+    .option('--split <spec>', 'with --calibrate: source-hash:<salt> or groups:<g1>,<g2>,... (groups calibrate; default source-hash:1)')
+    .action(async (dir: string, flags: EvalFlags) => {
+      process.exitCode = await evalCommand(dir, flags);
     });
   return program;
 }

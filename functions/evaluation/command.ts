@@ -1,0 +1,46 @@
+import { DatasetError, readLabelledSet } from './dataset.js';
+import { evaluateSet } from './evaluate.js';
+import { formatRun } from './format.js';
+import { metricsDocument, toJson, writeReport } from './report.js';
+import { DEFAULT_SPLIT, SplitError } from './split.js';
+
+export interface EvalFlags {
+  readonly report?: string;
+  readonly json?: boolean;
+  readonly threshold?: number;
+  readonly calibrate?: boolean;
+  readonly targetApcer: number;
+  readonly split?: string;
+}
+
+/** `liveness eval <dir>`: returns the exit code (0 done, 2 the set or the options cannot be used). */
+export async function evalCommand(dir: string, flags: EvalFlags): Promise<number> {
+  try {
+    if (flags.calibrate && flags.threshold !== undefined) {
+      throw new SplitError('--threshold and --calibrate exclude each other: --calibrate chooses the threshold');
+    }
+    if (!flags.calibrate && flags.split !== undefined) {
+      throw new SplitError('--split only applies with --calibrate');
+    }
+    const set = await readLabelledSet(dir);
+    const progress = !flags.json && process.stderr.isTTY;
+    const run = await evaluateSet(set, {
+      threshold: flags.threshold,
+      calibrate: flags.calibrate ? { targetApcer: flags.targetApcer, split: flags.split ?? DEFAULT_SPLIT } : undefined,
+      onSample: progress ? (done, total) => process.stderr.write(`\r${done}/${total} images`) : undefined,
+    });
+    if (progress) process.stderr.write('\r\x1b[K');
+    console.log(flags.json ? toJson(metricsDocument(run)) : formatRun(run));
+    if (flags.report) {
+      const written = await writeReport(run, flags.report);
+      if (!flags.json) console.log(`\nreport: ${written.join(', ')}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof DatasetError || error instanceof SplitError) {
+      console.error(`liveness eval: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

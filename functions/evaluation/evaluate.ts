@@ -1,0 +1,126 @@
+import { LivenessEngine } from '../liveness/engine.js';
+import { modelSpec, modelVersion } from '../liveness/modelRegistry.js';
+import type { LabelledSet } from './dataset.js';
+import { type ThresholdChoice, thresholdForApcer } from './metrics.js';
+import { redecide, runEvaluation, type SampleResult } from './runner.js';
+import { parseSplit, SplitError, splitByGroup } from './split.js';
+import { type EvaluationSummary, scoresByClass, summarizeEvaluation } from './summary.js';
+
+export interface EvaluateOptions {
+  /** Evaluate at this threshold; default: the engine's calibrated default. */
+  readonly threshold?: number;
+  /** Choose the threshold on one split for this APCER (worst attack type) and report on the other. */
+  readonly calibrate?: { readonly targetApcer: number; readonly split: string };
+  readonly engine?: LivenessEngine;
+  readonly onSample?: (done: number, total: number, sample: SampleResult) => void;
+}
+
+export interface SplitDescription {
+  readonly name: string;
+  readonly rule: string;
+  readonly groupedBy: string;
+  readonly calibrationGroups: readonly string[];
+  readonly reportGroups: readonly string[];
+  readonly calibrationCounts: { readonly live: number; readonly spoof: number };
+  readonly reportCounts: { readonly live: number; readonly spoof: number };
+}
+
+/** Everything `liveness eval` prints and writes. */
+export interface EvaluationRun {
+  readonly dataset: {
+    readonly root: string;
+    readonly layout: LabelledSet['layout'];
+    readonly groupedBy: string;
+    readonly images: number;
+    readonly ignored: Readonly<Record<string, number>>;
+  };
+  readonly modelVersion: string;
+  readonly threshold: { readonly value: number; readonly source: 'default' | 'flag' | 'calibrated' };
+  /** Present with --calibrate: how the threshold was chosen. */
+  readonly calibration?: {
+    readonly targetApcer: number;
+    readonly split: SplitDescription;
+    readonly choice: ThresholdChoice;
+    /** Metrics on the images the threshold was chosen on: optimistic by construction. */
+    readonly onCalibrationSplit: EvaluationSummary;
+  };
+  /** Metrics on the reported images: the whole set, or with --calibrate the report split only. */
+  readonly summary: EvaluationSummary;
+  /** Which images `summary` covers. */
+  readonly reportedOn: string;
+  readonly samples: readonly SampleResult[];
+}
+
+const classCounts = (samples: readonly { label: string }[]) => ({
+  live: samples.filter((s) => s.label === 'live').length,
+  spoof: samples.filter((s) => s.label === 'spoof').length,
+});
+
+/** Runs the engine over a labelled set once, then summarises (and with `calibrate`, chooses the threshold first). */
+export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {}): Promise<EvaluationRun> {
+  if (options.calibrate && options.threshold !== undefined) {
+    throw new SplitError('a threshold cannot be both given and calibrated');
+  }
+  const engine = options.engine ?? new LivenessEngine();
+  const startThreshold = options.threshold ?? engine.config.threshold;
+  const samples = await runEvaluation(engine, set.images, { threshold: startThreshold, onSample: options.onSample });
+  const ignored: Record<string, number> = {};
+  for (const { label } of set.ignored) ignored[label] = (ignored[label] ?? 0) + 1;
+  const base = {
+    dataset: { root: set.root, layout: set.layout, groupedBy: set.groupedBy, images: set.images.length, ignored },
+    modelVersion: modelVersion(modelSpec('fr_liveness')),
+  };
+
+  if (!options.calibrate) {
+    return {
+      ...base,
+      threshold: { value: startThreshold, source: options.threshold === undefined ? 'default' : 'flag' },
+      summary: summarizeEvaluation(samples, startThreshold),
+      reportedOn: `all ${samples.length} live/spoof images`,
+      samples,
+    };
+  }
+
+  const split = parseSplit(options.calibrate.split);
+  const parts = splitByGroup(samples, split);
+  const description: SplitDescription = {
+    name: split.name,
+    rule: split.rule,
+    groupedBy: set.groupedBy,
+    calibrationGroups: parts.calibrationGroups,
+    reportGroups: parts.reportGroups,
+    calibrationCounts: classCounts(parts.calibration),
+    reportCounts: classCounts(parts.report),
+  };
+  const emptySide = (['live', 'spoof'] as const).find(
+    (label) => description.calibrationCounts[label] === 0 || description.reportCounts[label] === 0,
+  );
+  if (emptySide) {
+    throw new SplitError(
+      `split ${split.name} leaves a side without ${emptySide} images (calibration ${JSON.stringify(description.calibrationCounts)}, ` +
+        `report ${JSON.stringify(description.reportCounts)}): choose another split`,
+    );
+  }
+  const { bonaFide, attacks } = scoresByClass(parts.calibration, 'system');
+  const choice = thresholdForApcer(bonaFide, attacks, options.calibrate.targetApcer);
+  const borderline = engine.config.borderline;
+  const calibrated = redecide(samples, choice.threshold, borderline);
+  const onReport = calibrated.filter((s) => !split.calibrates(s.group));
+  return {
+    ...base,
+    threshold: { value: choice.threshold, source: 'calibrated' },
+    calibration: {
+      targetApcer: options.calibrate.targetApcer,
+      split: description,
+      choice,
+      onCalibrationSplit: summarizeEvaluation(
+        calibrated.filter((s) => split.calibrates(s.group)),
+        choice.threshold,
+      ),
+    },
+    summary: summarizeEvaluation(onReport, choice.threshold),
+    reportedOn: `report split of ${split.name}: ${onReport.length} images (${description.reportCounts.live} live, ${description.reportCounts.spoof} spoof) from groups not used to choose the threshold`,
+    samples: calibrated,
+  };
+}
+
