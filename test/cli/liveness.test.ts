@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { samplePhotos } from '../helpers/faces.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+const cli = join(root, 'functions/cli/liveness.ts');
+
+async function liveness(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(tsx, [cli, ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('liveness check (CLI, no server)', () => {
+  it('prints one JSON object per image shaped like the API result.details, and exits 2 after an unusable file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liveness-cli-'));
+    const notAnImage = join(dir, 'notes.jpg');
+    writeFileSync(notAnImage, 'a text file named like a photo');
+    const { code, stdout } = await liveness('check', '--json', samplePhotos[0]!, notAnImage, samplePhotos[1]!);
+    expect(code).toBe(2);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(3);
+    const [first, bad, last] = lines;
+    for (const ok of [first, last]) {
+      expect(['yes', 'no']).toContain(ok.liveFace.value);
+      expect(['high', 'low']).toContain(ok.liveFace.confidence);
+      expect(ok.liveFace.score).toBeGreaterThanOrEqual(0);
+      expect(ok.liveFace.score).toBeLessThanOrEqual(1);
+      expect(ok.face.facesDetected).toBeGreaterThan(0);
+      expect(Object.keys(ok.face.boundingBox).sort()).toEqual(['height', 'left', 'top', 'width']);
+    }
+    expect(first.file).toBe(samplePhotos[0]);
+    expect(bad).toEqual({
+      file: notAnImage,
+      error: { code: 'UNSUPPORTED_FILE_TYPE', message: expect.stringContaining('unsupported file type') },
+    });
+  });
+
+  it('applies --threshold to the decision and --selection to the face', async () => {
+    const strict = JSON.parse((await liveness('check', '--json', '--threshold', '1', samplePhotos[2]!)).stdout);
+    const lax = JSON.parse((await liveness('check', '--json', '--threshold', '0', samplePhotos[2]!)).stdout);
+    expect(strict.liveFace.score).toBe(lax.liveFace.score);
+    expect(lax.liveFace.value).toBe('yes');
+    expect(strict.liveFace.value).toBe(strict.liveFace.score >= 1 ? 'yes' : 'no');
+    expect(strict.threshold).toBe(1);
+    const centre = JSON.parse((await liveness('check', '--json', '--selection', 'CLOSEST_TO_CENTER', samplePhotos[2]!)).stdout);
+    expect(centre.selectionCriteria).toBe('CLOSEST_TO_CENTER');
+  });
+
+  it('refuses a threshold outside 0..1 and an unknown selection with a usage error', async () => {
+    const badThreshold = await liveness('check', '--threshold', '1.5', samplePhotos[0]!);
+    expect(badThreshold.code).not.toBe(0);
+    expect(badThreshold.stderr).toContain('a number from 0 to 1');
+    const badSelection = await liveness('check', '--selection', 'LARGEST', samplePhotos[0]!);
+    expect(badSelection.code).not.toBe(0);
+    expect(badSelection.stderr).toContain('CLOSEST_TO_CENTER');
+  });
+
+  it('documents itself in --help', async () => {
+    const { code, stdout } = await liveness('check', '--help');
+    expect(code).toBe(0);
+    for (const flag of ['--json', '--threshold', '--selection']) expect(stdout).toContain(flag);
+  });
+});
