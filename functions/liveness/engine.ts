@@ -111,7 +111,7 @@ export class LivenessEngine {
       image: { format: decoded.format, width: decoded.width, height: decoded.height },
       faces,
       face,
-      boundingBox: toBoundingBox(face),
+      boundingBox: toBoundingBox(face, decoded.scale),
       liveness,
       decision,
       selection,

@@ -9,12 +9,17 @@ export const SELECTION_CRITERIA: readonly SelectionCriteria[] = [
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'bmp';
 
-/** A decoded, EXIF-upright image as interleaved 8-bit RGB. */
+/**
+ * A decoded, EXIF-upright image as interleaved 8-bit RGB, at working resolution: large photos are
+ * shrunk while decoding (cheap for JPEG), and every stage works in these pixels.
+ */
 export interface DecodedImage {
   readonly format: ImageFormat;
   readonly width: number;
   readonly height: number;
   readonly rgb: Buffer;
+  /** Original (upright) pixels per working pixel; 1 when the image was not shrunk. */
+  readonly scale?: number;
 }
 
 /** A detected face in image pixels. */

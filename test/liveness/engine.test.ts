@@ -70,15 +70,10 @@ describe('LivenessEngine on the sample photos of @vladmandic/face-api', () => {
 
   it('finds a face that fills the whole frame (a close selfie) by padding before detection', async () => {
     const photo = readFileSync(samplePhotos[1]!);
-    const [face] = (await engine.check(photo, { selection: 'CLOSEST_TO_CAMERA' })).faces;
+    const face = (await engine.check(photo, { selection: 'CLOSEST_TO_CAMERA' })).boundingBox;
     // Crop to the face box itself: the detector's largest anchor is smaller than such a face.
     const tight = await sharp(photo)
-      .extract({
-        left: Math.round(face!.x1),
-        top: Math.round(face!.y1),
-        width: Math.round(face!.x2 - face!.x1),
-        height: Math.round(face!.y2 - face!.y1),
-      })
+      .extract(face)
       .resize(480, 480, { fit: 'fill' })
       .jpeg()
       .toBuffer();
@@ -170,9 +165,8 @@ describe.skipIf(skipReasonWithoutFaces('LivenessEngine on labelled images'))('Li
       const meta = await sharp(bytes).metadata();
       const decoded = await decodeImage(bytes);
       const swaps = (meta.orientation ?? 1) >= 5;
-      expect([decoded.width, decoded.height], image.file).toEqual(
-        swaps ? [meta.height, meta.width] : [meta.width, meta.height],
-      );
+      const [uprightW, uprightH] = swaps ? [meta.height!, meta.width!] : [meta.width!, meta.height!];
+      expect(decoded.width / decoded.height, image.file).toBeCloseTo(uprightW / uprightH, 2);
       expect((await engine.check(bytes)).faces.length, image.file).toBeGreaterThan(0);
     }
   });

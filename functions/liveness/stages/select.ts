@@ -23,8 +23,9 @@ export function selectFace(
   return faces.reduce<FaceBox | undefined>((best, face) => (!best || better[criteria](face, best) ? face : best), undefined);
 }
 
-export function toBoundingBox(face: FaceBox): BoundingBox {
-  const left = Math.round(face.x1);
-  const top = Math.round(face.y1);
-  return { left, top, width: Math.round(face.x2) - left, height: Math.round(face.y2) - top };
+/** The caller's box: integer pixels of the original upright image (faces are found at working scale). */
+export function toBoundingBox(face: FaceBox, scale = 1): BoundingBox {
+  const left = Math.round(face.x1 * scale);
+  const top = Math.round(face.y1 * scale);
+  return { left, top, width: Math.round(face.x2 * scale) - left, height: Math.round(face.y2 * scale) - top };
 }

@@ -59,9 +59,10 @@ describe('decodeImage', () => {
   });
 
   it('applies the EXIF orientation so the image is upright', async () => {
-    const upright = await decodeImage(photo);
+    const small = await sharp(photo).resize(800).jpeg().toBuffer();
+    const upright = await decodeImage(small);
     // Pixels stored rotated a quarter turn anticlockwise, with orientation 6 ("rotate 90 clockwise to view").
-    const stored = await sharp(photo).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
+    const stored = await sharp(small).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toBuffer();
     const meta = await sharp(stored).metadata();
     expect([meta.width, meta.height]).toEqual([upright.height, upright.width]);
     const decoded = await decodeImage(stored);
@@ -103,6 +104,13 @@ describe('decodeImage', () => {
   it('rejects a truncated BMP as corrupt', async () => {
     const bmp = await asBmp(await sharp(photo).resize(200, 150).jpeg().toBuffer());
     expect(await codeOf(decodeImage(bmp.subarray(0, 2000)))).toBe('CORRUPT_IMAGE');
+  });
+
+  it('shrinks a large photo to the working size while decoding, and says by how much', async () => {
+    const meta = await sharp(photo).metadata();
+    const decoded = await decodeImage(photo, { maxPixels: 25_000_000, minSide: 32, maxWorkingSide: 640 });
+    expect(Math.max(decoded.width, decoded.height)).toBe(640);
+    expect(decoded.scale).toBeCloseTo(Math.max(meta.width!, meta.height!) / 640, 5);
   });
 
   it('reads a greyscale image as three channels', async () => {
