@@ -61,6 +61,19 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
   if (options.calibrate && options.threshold !== undefined) {
     throw new SplitError('a threshold cannot be both given and calibrated');
   }
+  // Check the split before any inference: a lopsided split fails fast.
+  const split = options.calibrate ? parseSplit(options.calibrate.split) : undefined;
+  if (split) {
+    const parts = splitByGroup(set.images, split);
+    const sides = { calibration: classCounts(parts.calibration), report: classCounts(parts.report) };
+    const emptySide = (['live', 'spoof'] as const).find((label) => sides.calibration[label] === 0 || sides.report[label] === 0);
+    if (emptySide) {
+      throw new SplitError(
+        `split ${split.name} leaves a side without ${emptySide} images (calibration ${JSON.stringify(sides.calibration)}, ` +
+          `report ${JSON.stringify(sides.report)}): choose another split`,
+      );
+    }
+  }
   const engine = options.engine ?? new LivenessEngine();
   const startThreshold = options.threshold ?? engine.config.threshold;
   const samples = await runEvaluation(engine, set.images, { threshold: startThreshold, onSample: options.onSample });
@@ -71,7 +84,7 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
     modelVersion: modelVersion(modelSpec('fr_liveness')),
   };
 
-  if (!options.calibrate) {
+  if (!options.calibrate || !split) {
     return {
       ...base,
       threshold: { value: startThreshold, source: options.threshold === undefined ? 'default' : 'flag' },
@@ -81,7 +94,6 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
     };
   }
 
-  const split = parseSplit(options.calibrate.split);
   const parts = splitByGroup(samples, split);
   const description: SplitDescription = {
     name: split.name,
@@ -92,15 +104,6 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
     calibrationCounts: classCounts(parts.calibration),
     reportCounts: classCounts(parts.report),
   };
-  const emptySide = (['live', 'spoof'] as const).find(
-    (label) => description.calibrationCounts[label] === 0 || description.reportCounts[label] === 0,
-  );
-  if (emptySide) {
-    throw new SplitError(
-      `split ${split.name} leaves a side without ${emptySide} images (calibration ${JSON.stringify(description.calibrationCounts)}, ` +
-        `report ${JSON.stringify(description.reportCounts)}): choose another split`,
-    );
-  }
   const { bonaFide, attacks } = scoresByClass(parts.calibration, 'system');
   const choice = thresholdForApcer(bonaFide, attacks, options.calibrate.targetApcer);
   const borderline = engine.config.borderline;

@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLD } from '../../functions/liveness/engine.js';
+import { samplePhotos } from '../helpers/faces.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+const cli = join(root, 'functions/cli/liveness.ts');
+
+async function liveness(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(tsx, [cli, ...args], { cwd: root, maxBuffer: 16 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/**
+ * A labelled folder of real photographs (face-api's demo photos; their live/spoof labels here are
+ * arbitrary, the harness is under test, not the model), plus a picture without any face and a file
+ * that is no image, so both kinds of unusable input show up in the output.
+ */
+function labelledFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'liveness-eval-cli-'));
+  const place = (from: string, to: string) => {
+    mkdirSync(join(dir, to, '..'), { recursive: true });
+    copyFileSync(from, join(dir, to));
+  };
+  place(samplePhotos[0]!, 'live/sample1.jpg');
+  place(samplePhotos[1]!, 'live/sample2.jpg');
+  place(samplePhotos[2]!, 'live/sample3.jpg');
+  place(samplePhotos[3]!, 'spoof/screen/sample4.jpg');
+  place(samplePhotos[4]!, 'spoof/print/sample5.jpg');
+  writeFileSync(join(dir, 'spoof/print/notes.jpg'), 'a text file named like a photo');
+  return dir;
+}
+
+describe('liveness eval on a folder of real photos (folders layout)', () => {
+  let dir: string;
+  let out: string;
+  let text: { code: number; stdout: string; stderr: string };
+  let metrics: any;
+
+  beforeAll(async () => {
+    dir = labelledFolder();
+    // A flat grey picture: decodable, but no face in it.
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+      .png()
+      .toFile(join(dir, 'live/blank.png'));
+    out = join(dir, 'report');
+    text = await liveness('eval', dir, '--report', out);
+    metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  });
+
+  it('prints counts, the threshold, per-attack-type rows, the overall rates and the no-face share', () => {
+    expect(text.code, text.stderr).toBe(0);
+    const out = text.stdout;
+    expect(out).toContain('images: 7 (live 4, spoof 3: print 2, screen 1)');
+    expect(out).toContain(`threshold: ${DEFAULT_THRESHOLD} (engine default`);
+    expect(out).toContain('no usable face: 1 of 7 (14.3%): live 1, spoof 0');
+    expect(out).toContain('other unusable images: live 0, spoof 1 (UNSUPPORTED_FILE_TYPE 1)');
+    expect(out).toMatch(/^print\s+2\s+\d\s+\d+\.\d%/m);
+    expect(out).toMatch(/^screen\s+1\s+\d\s+\d+\.\d%/m);
+    for (const label of ['APCER ', 'BPCER ', 'ACER ', 'EER ', 'ROC AUC', 'BPCER at APCER <= 1.0%', '5.0%', '10.0%']) {
+      expect(out).toContain(label);
+    }
+  });
+
+  it('lists the files it got wrong: the face-less live picture is a bona fide rejection', () => {
+    expect(text.stdout).toContain('live rejected   live/blank.png  (no usable face)');
+    const wrongAttacks = metrics.summary.wrong.acceptedAttacks.map((w: { file: string }) => w.file);
+    for (const file of wrongAttacks) expect(text.stdout).toContain(`spoof accepted  ${file}`);
+    expect(wrongAttacks).not.toContain('spoof/print/notes.jpg');
+  });
+
+  it('writes metrics.json consistent with the printed figures and with the engine decisions', () => {
+    const s = metrics.summary;
+    expect(s.counts).toEqual({ images: 7, live: 4, spoof: 3, byAttackType: { print: 2, screen: 1 } });
+    const decidedLiveSpoofs = metrics.samples.filter((x: any) => x.label === 'spoof' && x.decision === 'yes').length;
+    expect(s.atThreshold.apcerPooled).toBeCloseTo(decidedLiveSpoofs / 3, 10);
+    const rejectedLive = metrics.samples.filter((x: any) => x.label === 'live' && x.decision !== 'yes').length;
+    expect(rejectedLive).toBeGreaterThanOrEqual(1);
+    expect(text.stdout).toContain(`BPCER ${((rejectedLive / 4) * 100).toFixed(1)}% (${rejectedLive} of 4 live rejected)`);
+    expect(metrics.threshold).toEqual({ value: DEFAULT_THRESHOLD, source: 'default' });
+  });
+
+  it("scores each image exactly as `liveness check` does (one code path)", async () => {
+    const checked = await liveness('check', '--json', join(dir, 'live/sample1.jpg'), join(dir, 'spoof/print/sample5.jpg'));
+    const [one, five] = checked.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const score = (file: string) => metrics.samples.find((x: any) => x.file === file).score;
+    expect(Math.round(score('live/sample1.jpg') * 10_000) / 10_000).toBe(one.liveFace.score);
+    expect(Math.round(score('spoof/print/sample5.jpg') * 10_000) / 10_000).toBe(five.liveFace.score);
+  });
+
+  it('writes a DET curve and score histograms as SVG and PNG', async () => {
+    for (const name of ['det', 'histogram']) {
+      const svg = readFileSync(join(out, `${name}.svg`), 'utf8');
+      expect(svg.startsWith('<svg')).toBe(true);
+      const png = await sharp(join(out, `${name}.png`)).metadata();
+      expect(png.format).toBe('png');
+      expect(png.width).toBeGreaterThan(600);
+    }
+    expect(readFileSync(join(out, 'det.svg'), 'utf8')).toContain('APCER');
+    expect(readFileSync(join(out, 'histogram.svg'), 'utf8')).toContain(`threshold ${DEFAULT_THRESHOLD}`);
+  });
+
+  it('prints the same document as metrics.json with --json', async () => {
+    const json = await liveness('eval', dir, '--json');
+    expect(json.code).toBe(0);
+    const printed = JSON.parse(json.stdout);
+    expect(printed.summary.atThreshold).toEqual(metrics.summary.atThreshold);
+    expect(printed.samples).toHaveLength(7);
+  });
+});
+
+describe('liveness eval --calibrate on a MANIFEST.tsv (manifest layout, split by source)', () => {
+  it('chooses the threshold on one split, reports on the other, and names both', async () => {
+    const dir = labelledFolder();
+    writeFileSync(
+      join(dir, 'MANIFEST.tsv'),
+      [
+        'file\tlabel\tattack_type\tsource_repo',
+        'live/sample1.jpg\tlive\t-\tsource/one',
+        'spoof/screen/sample4.jpg\tspoof\tscreen\tsource/one',
+        'live/sample2.jpg\tlive\t-\tsource/two',
+        'live/sample3.jpg\tlive\t-\tsource/two',
+        'spoof/print/sample5.jpg\tspoof\tprint\tsource/two',
+        '',
+      ].join('\n'),
+    );
+    const run = await liveness('eval', dir, '--calibrate', '--target-apcer', '0', '--split', 'groups:source/one', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.calibration.split.calibrationGroups).toEqual(['source/one']);
+    expect(result.calibration.split.reportGroups).toEqual(['source/two']);
+    expect(result.calibration.split.calibrationCounts).toEqual({ live: 1, spoof: 1 });
+    // Target APCER 0: the calibration split's attack must be rejected at the chosen threshold.
+    const attack = result.samples.find((x: any) => x.file === 'spoof/screen/sample4.jpg');
+    expect(attack.score).toBeLessThan(result.threshold.value);
+    expect(result.threshold.source).toBe('calibrated');
+    // The reported figures cover only the other split.
+    expect(result.summary.counts).toEqual({ images: 3, live: 2, spoof: 1, byAttackType: { print: 1 } });
+
+    const printed = await liveness('eval', dir, '--calibrate', '--split', 'groups:source/one');
+    expect(printed.stdout).toContain('split: groups:source/one');
+    expect(printed.stdout).toContain('== REPORT SPLIT');
+    expect(printed.stdout).toContain('== CALIBRATION SPLIT');
+  });
+
+  it('refuses --threshold with --calibrate, and a split that leaves one side without live or spoof', async () => {
+    const dir = labelledFolder();
+    const both = await liveness('eval', dir, '--calibrate', '--threshold', '0.5');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--threshold and --calibrate exclude each other');
+    const lopsided = await liveness('eval', dir, '--calibrate', '--split', 'groups:sample1.jpg');
+    expect(lopsided.code).toBe(2);
+    expect(lopsided.stderr).toMatch(/leaves a side without (live|spoof) images/);
+    expect(existsSync(join(dir, 'report'))).toBe(false);
+  });
+});
