@@ -1,0 +1,53 @@
+import { generateAppKey, hashAppKey, isValidAppId } from './keys.js';
+import { DEFAULT_PLAN, isPlanName, PLAN_NAMES, type PlanName } from './plans.js';
+import type { AppRecord, AppStore } from './stores/appStore.js';
+
+/** Operations on apps and keys (ops CLI, local dev app). The clear key is returned once, never stored. */
+export class AppAdmin {
+  constructor(private readonly apps: AppStore) {}
+
+  /** Creates an app; `key` lets a developer choose it (local dev), else a random one is made. */
+  async create(appId: string, options: { plan?: string; key?: string; description?: string } = {}) {
+    if (!isValidAppId(appId)) throw new Error(`invalid app id "${appId}": 3-64 letters, digits or '-'`);
+    const plan = this.plan(options.plan ?? DEFAULT_PLAN);
+    const key = options.key ?? generateAppKey(appId);
+    const now = new Date().toISOString();
+    const app: AppRecord = {
+      appId,
+      keyHash: hashAppKey(key),
+      plan,
+      status: 'active',
+      ...(options.description ? { description: options.description } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.apps.create(app);
+    return { app, key };
+  }
+
+  /** A new key (the old one stops working at once); re-activates a revoked app. */
+  async rotate(appId: string, key = generateAppKey(appId)) {
+    const app = await this.apps.update(appId, { keyHash: hashAppKey(key), status: 'active' });
+    return { app, key };
+  }
+
+  revoke(appId: string): Promise<AppRecord> {
+    return this.apps.update(appId, { status: 'revoked' });
+  }
+
+  setPlan(appId: string, plan: string): Promise<AppRecord> {
+    return this.apps.update(appId, { plan: this.plan(plan) });
+  }
+
+  list(): Promise<AppRecord[]> {
+    return this.apps.list();
+  }
+
+  private plan(name: string): PlanName {
+    if (!isPlanName(name)) throw new Error(`unknown plan "${name}"; known: ${PLAN_NAMES.join(', ')}`);
+    return name;
+  }
+}
+
+/** What may be shown of an app: never the key hash. */
+export const publicView = ({ keyHash: _hash, ...rest }: AppRecord) => rest;

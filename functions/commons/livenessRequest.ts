@@ -1,0 +1,145 @@
+import { SELECTION_CRITERIA, type SelectionCriteria } from '../liveness/types.js';
+import { ApiError } from './apiErrors.js';
+import type { Feature } from './plans.js';
+
+/** HyperVerge's 14 quality checks, requested as `qualityChecks.<name>` yes|no (SPEC §3). */
+export const QUALITY_CHECKS = [
+  'blur',
+  'eyesClosed',
+  'occlusion',
+  'multipleFaces',
+  'headTurned',
+  'hat',
+  'eyewear',
+  'readingGlasses',
+  'sunglasses',
+  'dull',
+  'bright',
+  'nonWhiteBackground',
+  'nudity',
+  'lowQuality',
+] as const;
+export type QualityCheck = (typeof QUALITY_CHECKS)[number];
+
+export type LivenessMethod = 'faster' | 'merged';
+
+/** Every option of SPEC §3, validated. */
+export interface LivenessOptions {
+  readonly returnCroppedImageURL: boolean;
+  /** The checks asked for with `yes`. */
+  readonly qualityChecks: readonly QualityCheck[];
+  readonly ageRange: boolean;
+  readonly checkGender: boolean;
+  readonly livenessMethod: LivenessMethod;
+  readonly selectionCriteria: SelectionCriteria;
+  readonly threshold?: number;
+}
+
+export interface LivenessRequest {
+  readonly image: Buffer;
+  readonly options: LivenessOptions;
+}
+
+const invalid = (reason: string, message: string) => new ApiError('PARSE_ERROR', reason, message);
+
+function yesNo(name: string, value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  if (value === true || value === false) return value;
+  if (typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (v === 'yes' || v === 'true') return true;
+    if (v === 'no' || v === 'false') return false;
+  }
+  throw invalid('INVALID_OPTION', `${name} must be yes or no`);
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === null || value === '') return fallback;
+  const found = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase()) : undefined;
+  if (!found) throw invalid('INVALID_OPTION', `${name} must be one of ${allowed.join(', ')}`);
+  return found;
+}
+
+function threshold(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw invalid('INVALID_OPTION', 'threshold must be a number from 0 to 1');
+  return n;
+}
+
+const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
+
+/** base64 or a data URL (`data:image/jpeg;base64,...`) → bytes. */
+export function decodeBase64Image(text: string): Buffer {
+  let payload = text.trim();
+  const dataUrl = /^data:([^;,]*)(;[^,]*)?,/i.exec(payload);
+  if (dataUrl) {
+    if (!/;base64$/i.test(dataUrl[2] ?? '')) throw invalid('INVALID_BASE64', 'a data URL image must be base64-encoded');
+    payload = payload.slice(dataUrl[0].length);
+  }
+  payload = payload.replace(/\s+/g, '');
+  if (!BASE64.test(payload)) throw invalid('INVALID_BASE64', 'image is not valid base64');
+  return Buffer.from(payload, payload.includes('-') || payload.includes('_') ? 'base64url' : 'base64');
+}
+
+interface MultipartFile {
+  readonly content: Buffer;
+  readonly filename?: string;
+  readonly mimetype?: string;
+}
+const isFile = (v: unknown): v is MultipartFile =>
+  typeof v === 'object' && v !== null && Buffer.isBuffer((v as MultipartFile).content);
+
+function imageOf(value: unknown): Buffer {
+  if (value === undefined || value === null) throw invalid('MISSING_IMAGE', 'the image field is required');
+  if (Array.isArray(value)) throw invalid('MULTIPLE_IMAGES', 'send exactly one image field');
+  if (isFile(value)) return value.content;
+  if (typeof value === 'string') return decodeBase64Image(value);
+  throw invalid('INVALID_IMAGE_FIELD', 'image must be a file part, a base64 string or a data URL');
+}
+
+/** A field from a flat (`qualityChecks.blur`) or nested (`qualityChecks: {blur}`) body. */
+function field(body: Record<string, unknown>, path: string): unknown {
+  if (path in body) return body[path];
+  const [head, tail] = path.split('.', 2) as [string, string | undefined];
+  const nested = body[head];
+  return tail !== undefined && typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>)[tail] : undefined;
+}
+
+/** A parsed multipart or JSON body → the image and validated options. Unknown keys are ignored. */
+export function parseLivenessBody(body: unknown): LivenessRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid('INVALID_BODY', 'the body must be a form or a JSON object');
+  }
+  const b = body as Record<string, unknown>;
+  const nested = b.qualityChecks;
+  if (nested !== undefined && (typeof nested !== 'object' || nested === null || Array.isArray(nested))) {
+    throw invalid('INVALID_OPTION', 'qualityChecks must be an object of yes|no flags');
+  }
+  const unknownChecks = [
+    ...Object.keys(b).filter((k) => k.startsWith('qualityChecks.')).map((k) => k.slice('qualityChecks.'.length)),
+    ...Object.keys((nested as Record<string, unknown> | undefined) ?? {}),
+  ].filter((name) => !(QUALITY_CHECKS as readonly string[]).includes(name));
+  if (unknownChecks.length > 0) {
+    throw invalid('INVALID_OPTION', `unknown quality check ${unknownChecks[0]}; known: ${QUALITY_CHECKS.join(', ')}`);
+  }
+  const options: LivenessOptions = {
+    returnCroppedImageURL: yesNo('returnCroppedImageURL', field(b, 'returnCroppedImageURL')),
+    qualityChecks: QUALITY_CHECKS.filter((name) => yesNo(`qualityChecks.${name}`, field(b, `qualityChecks.${name}`))),
+    ageRange: yesNo('ageRange', field(b, 'ageRange')),
+    checkGender: yesNo('checkGender', field(b, 'checkGender')),
+    livenessMethod: oneOf<LivenessMethod>('livenessMethod', field(b, 'livenessMethod'), ['faster', 'merged'], 'faster'),
+    selectionCriteria: oneOf('selectionCriteria', field(b, 'selectionCriteria'), SELECTION_CRITERIA, 'CLOSEST_TO_CAMERA'),
+    threshold: threshold(field(b, 'threshold')),
+  };
+  return { image: imageOf(b.image), options };
+}
+
+/** The plan features a request needs. */
+export function featuresNeeded(options: LivenessOptions): Feature[] {
+  const needed: Feature[] = ['checkLiveness'];
+  if (options.qualityChecks.length > 0) needed.push('qualityChecks');
+  if (options.ageRange || options.checkGender) needed.push('faceAttributes');
+  if (options.returnCroppedImageURL) needed.push('croppedFace');
+  return needed;
+}

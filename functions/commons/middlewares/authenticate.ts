@@ -1,0 +1,35 @@
+import { ApiError } from '../apiErrors.js';
+import { appIdOfKey, keyMatchesHash } from '../keys.js';
+import { type Feature, isPlanName, PLANS } from '../plans.js';
+import type { AppStore } from '../stores/appStore.js';
+import { type ApiMiddleware, header } from './apiState.js';
+
+const unauthorized = () => new ApiError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'appId and appKey (or x-api-key) are missing or invalid');
+
+/**
+ * `appId` + `appKey` headers, or `x-api-key` alone (our keys name their app). 401 when missing or
+ * wrong, 403 when the key is revoked or the plan lacks the route's feature.
+ */
+export function authenticate(options: { apps: () => AppStore; feature: Feature }): ApiMiddleware {
+  return {
+    before: async (request) => {
+      const { event, context } = request;
+      const key = header(event, 'appkey') ?? header(event, 'x-api-key');
+      if (!key) throw unauthorized();
+      // x-api-key alone works because our keys name their app; with appId the hash alone decides.
+      const appId = header(event, 'appid') ?? appIdOfKey(key);
+      if (!appId) throw unauthorized();
+      const app = await options.apps().get(appId);
+      if (!app || !keyMatchesHash(key, app.keyHash)) throw unauthorized();
+      if (app.status !== 'active') throw new ApiError('FORBIDDEN', 'KEY_REVOKED', 'this app key has been revoked');
+      if (!isPlanName(app.plan)) throw new ApiError('FORBIDDEN', 'UNKNOWN_PLAN', 'this app has no valid plan');
+      const plan = PLANS[app.plan];
+      if (!(plan.features as readonly Feature[]).includes(options.feature)) {
+        throw new ApiError('FORBIDDEN', 'FEATURE_NOT_IN_PLAN', `the ${app.plan} plan does not include ${options.feature}`);
+      }
+      context.api.app = app;
+      context.api.plan = plan;
+      context.api.log.appendKeys({ appId });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { toApiError, errorBody } from '../apiErrors.js';
+import { countOutcome } from '../powertools.js';
+import type { ApiMiddleware } from './apiState.js';
+
+/**
+ * Any error → the HyperVerge failure body with its status code. Sets the response without
+ * returning it, so the transaction log middleware (outside this one) still sees it.
+ */
+export function errorResponse(): ApiMiddleware {
+  return {
+    onError: (request) => {
+      const error = toApiError(request.error);
+      const state = request.context.api;
+      const transactionId = state?.transactionId && state.transactionId.length <= 128 ? state.transactionId : undefined;
+      const body = errorBody(error, { requestId: state?.requestId ?? request.context.awsRequestId, ...(transactionId ? { transactionId } : {}) });
+      if (error.statusCode >= 500) {
+        // Name and message only: no stack traces in logs.
+        const cause = request.error as { name?: string; message?: string } | null;
+        state?.log.error('request failed', { reason: error.reason, errorName: cause?.name, errorMessage: cause?.message });
+      } else {
+        state?.log.info('request rejected', { statusCode: error.statusCode, reason: error.reason });
+      }
+      if (state) {
+        state.outcome = {
+          ...state.outcome,
+          outcome: body.result.summary?.action ?? 'error',
+          error: body.result.error,
+          reason: error.reason,
+        };
+      }
+      countOutcome(state?.route ?? 'unknown', error.statusCode, undefined);
+      const retryAfter = error.options.retryAfterSeconds;
+      request.response = {
+        statusCode: error.statusCode,
+        headers: {
+          'content-type': 'application/json',
+          ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}),
+        },
+        body: JSON.stringify(body),
+      };
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import S3rver from 's3rver';
+import { AppAdmin } from '../../functions/commons/appAdmin.js';
+import { dynamoDbClient } from '../../functions/commons/clients.js';
+import { DEFAULT_CROPS_BUCKET, DEFAULT_MAX_BODY_BYTES, ENV, loadConfig } from '../../functions/commons/config.js';
+import type { PlanName } from '../../functions/commons/plans.js';
+import { DynamoDbAppStore } from '../../functions/commons/stores/dynamodb/DynamoDbAppStore.js';
+import { TABLES, type TableName } from '../../functions/commons/tables.js';
+import { createTables, startDynamoDbLocal } from './dynamoDbLocal.js';
+import { createGateway, type GatewayRoute, type ProxyHandler } from './gateway.js';
+
+export interface LocalStackOptions {
+  /** Gateway port; 0 picks a free one. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Where DynamoDB Local and the S3 server keep data; undefined = in memory / a temp dir removed on stop. */
+  readonly dataDir?: string;
+  readonly devApp?: { readonly appId: string; readonly key?: string; readonly plan?: PlanName };
+  /** Extra LIVENESS_* settings (e.g. a short crop URL TTL in tests). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly dynamoDbEndpoint: string;
+  readonly s3Endpoint: string;
+  readonly devApp?: { readonly appId: string; readonly appKey: string; readonly rotated: boolean };
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+}
+
+const handlerOf = (load: () => Promise<{ handler: unknown }>) => async () => (await load()).handler as ProxyHandler;
+
+/** The routes of the API, served by the same handler modules Lambda runs. */
+export const ROUTES: readonly GatewayRoute[] = [
+  { method: 'POST', resource: '/v1/checkLiveness', functionName: 'checkLiveness', handler: handlerOf(() => import('../../functions/handlers/checkLiveness.js')) },
+  { method: 'GET', resource: '/v1/croppedFace/{requestId}', functionName: 'croppedFace', handler: handlerOf(() => import('../../functions/handlers/croppedFace.js')) },
+  { method: 'GET', resource: '/v1/transactions/{transactionId}', functionName: 'transactions', handler: handlerOf(() => import('../../functions/handlers/transactions.js')) },
+  { method: 'GET', resource: '/v1/health', functionName: 'health', handler: handlerOf(() => import('../../functions/handlers/health.js')) },
+];
+
+/**
+ * DynamoDB Local + an S3-compatible server (s3rver) + tables and bucket + a dev app + the gateway.
+ * Sets this process's LIVENESS_* environment (the handlers read it on first use): one stack per process.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+    const dynamo = await startDynamoDbLocal(await freePort(), dataDir && join(dataDir, 'dynamodb'));
+    stops.push(() => dynamo.stop());
+
+    const s3Dir = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'liveness-s3-'));
+    if (!dataDir) stops.push(async () => rmSync(s3Dir, { recursive: true, force: true }));
+    const bucket = options.env?.[ENV.cropsBucket] ?? process.env[ENV.cropsBucket] ?? DEFAULT_CROPS_BUCKET;
+    const s3 = new S3rver({ port: await freePort(), address: '127.0.0.1', silent: true, directory: s3Dir, configureBuckets: [{ name: bucket }] });
+    const s3Address = await s3.run();
+    stops.push(() => s3.close());
+    const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
+
+    Object.assign(process.env, {
+      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+      [ENV.regionCode]: process.env[ENV.regionCode] ?? 'local',
+      [ENV.dynamoDbEndpoint]: dynamo.endpoint,
+      [ENV.s3Endpoint]: s3Endpoint,
+      [ENV.cropsBucket]: bucket,
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      ...options.env,
+    });
+    const config = loadConfig();
+
+    const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: config.awsRegion, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await createTables(
+      admin,
+      (Object.keys(TABLES) as TableName[]).map((name) => ({ name: config.tables[name], table: TABLES[name] })),
+    );
+    admin.destroy();
+
+    let devApp: LocalStack['devApp'];
+    if (options.devApp) {
+      const apps = new AppAdmin(new DynamoDbAppStore(dynamoDbClient(config), config.tables.apps));
+      const { appId, key, plan } = options.devApp;
+      const existing = (await apps.list()).find((a) => a.appId === appId);
+      if (!existing) {
+        const created = await apps.create(appId, { plan, ...(key ? { key } : {}), description: 'local dev app' });
+        devApp = { appId, appKey: created.key, rotated: false };
+      } else {
+        // Only the hash is stored, so a forgotten random key cannot be shown again: issue a new one.
+        const rotated = await apps.rotate(appId, key);
+        if (plan && existing.plan !== plan) await apps.setPlan(appId, plan);
+        devApp = { appId, appKey: rotated.key, rotated: !key };
+      }
+    }
+
+    const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const server: import('node:http').Server = createGateway({ routes: ROUTES, maxBodyBytes });
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(options.port ?? 3000, host, () => done());
+    });
+    stops.push(
+      () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
+    );
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://${host}:${port}`, dynamoDbEndpoint: dynamo.endpoint, s3Endpoint, ...(devApp ? { devApp } : {}), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+

@@ -1,0 +1,64 @@
+/**
+ * `npm start`: the API on http://127.0.0.1:$PORT (default 3000) over DynamoDB Local and a local
+ * S3-compatible server, with a dev app. Data lives under .local/ unless --in-memory.
+ */
+import { Command } from 'commander';
+import { isPlanName, PLAN_NAMES, type PlanName } from '../functions/commons/plans.js';
+import { startLocalStack } from './local/stack.js';
+
+const program = new Command('start')
+  .description('run the liveness API locally on the same handlers as Lambda')
+  .option('--port <port>', 'gateway port (env PORT)', process.env.PORT ?? '3000')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--data-dir <dir>', 'where DynamoDB Local and the S3 server keep data', '.local')
+  .option('--in-memory', 'keep nothing on disk (data is lost on exit)', false)
+  .addHelpText(
+    'after',
+    `
+Environment:
+  LIVENESS_DEV_APP_ID    dev app id (default dev-app)
+  LIVENESS_DEV_APP_KEY   dev app key (default: a random key, printed; a new one on each start)
+  LIVENESS_DEV_APP_PLAN  dev app plan: ${PLAN_NAMES.join(', ')} (default standard)
+  LIVENESS_*             any setting of functions/commons/config.ts (see README "Configuration")`,
+  )
+  .parse();
+
+const opts = program.opts<{ port: string; host: string; dataDir: string; inMemory: boolean }>();
+const port = Number(opts.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`invalid port ${opts.port}`);
+const planName = process.env.LIVENESS_DEV_APP_PLAN || 'standard';
+if (!isPlanName(planName)) program.error(`LIVENESS_DEV_APP_PLAN must be one of ${PLAN_NAMES.join(', ')}`);
+const plan = planName as PlanName;
+
+const stack = await startLocalStack({
+  port,
+  host: opts.host,
+  ...(opts.inMemory ? {} : { dataDir: opts.dataDir }),
+  devApp: {
+    appId: process.env.LIVENESS_DEV_APP_ID || 'dev-app',
+    ...(process.env.LIVENESS_DEV_APP_KEY ? { key: process.env.LIVENESS_DEV_APP_KEY } : {}),
+    plan,
+  },
+});
+
+const dev = stack.devApp!;
+console.log(`
+open-liveness API on ${stack.url}   (${opts.inMemory ? 'in memory' : `data in ${opts.dataDir}/`})
+  DynamoDB Local ${stack.dynamoDbEndpoint}   S3 ${stack.s3Endpoint}
+  dev app: appId=${dev.appId}  appKey=${dev.appKey}${dev.rotated ? '   (new key: only hashes are stored)' : ''}
+
+  curl -s ${stack.url}/v1/checkLiveness -H 'appId: ${dev.appId}' -H 'appKey: ${dev.appKey}' \\
+       -H 'transactionId: demo-1' -F image=@selfie.jpg -F returnCroppedImageURL=yes
+
+Ctrl-C stops everything.`);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping gateway, S3 server and DynamoDB Local...`);
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
