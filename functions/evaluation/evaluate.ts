@@ -12,6 +12,8 @@ export interface EvaluateOptions {
   /** Choose the threshold on one split for this APCER (worst attack type) and report on the other. */
   readonly calibrate?: { readonly targetApcer: number; readonly split: string };
   readonly engine?: LivenessEngine;
+  /** Decision rules document for the API's summary.action (default: "default", every plan's today). */
+  readonly rules?: string;
   readonly onSample?: (done: number, total: number, sample: SampleResult) => void;
 }
 
@@ -75,40 +77,53 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
     }
   }
   const engine = options.engine ?? new LivenessEngine();
-  const startThreshold = options.threshold ?? engine.config.threshold;
-  const samples = await runEvaluation(engine, set.images, { threshold: startThreshold, onSample: options.onSample });
   const ignored: Record<string, number> = {};
   for (const { label } of set.ignored) ignored[label] = (ignored[label] ?? 0) + 1;
   const base = {
     dataset: { root: set.root, layout: set.layout, groupedBy: set.groupedBy, images: set.images.length, ignored },
     modelVersion: modelVersion(modelSpec('fr_liveness')),
   };
+  const progress = (offset: number) =>
+    options.onSample && ((done: number, _total: number, sample: SampleResult) => options.onSample!(offset + done, set.images.length, sample));
 
   if (!options.calibrate || !split) {
+    const threshold = options.threshold ?? engine.config.threshold;
+    const samples = await runEvaluation(engine, set.images, { threshold, rules: options.rules, onSample: progress(0) });
     return {
       ...base,
-      threshold: { value: startThreshold, source: options.threshold === undefined ? 'default' : 'flag' },
-      summary: summarizeEvaluation(samples, startThreshold),
+      threshold: { value: threshold, source: options.threshold === undefined ? 'default' : 'flag' },
+      summary: summarizeEvaluation(samples, threshold),
       reportedOn: `all ${samples.length} live/spoof images`,
       samples,
     };
   }
 
-  const parts = splitByGroup(samples, split);
+  // Each image is judged once: the calibration split first (its scores choose the threshold), then
+  // the report split by the engine at the chosen threshold, so its decisions and actions are the API's.
+  const images = splitByGroup(set.images, split);
+  const onCalibration = await runEvaluation(engine, images.calibration, {
+    threshold: engine.config.threshold,
+    rules: options.rules,
+    onSample: progress(0),
+  });
+  const { bonaFide, attacks } = scoresByClass(onCalibration, 'system');
+  const choice = thresholdForApcer(bonaFide, attacks, options.calibrate.targetApcer);
+  const onReport = await runEvaluation(engine, images.report, {
+    threshold: choice.threshold,
+    rules: options.rules,
+    onSample: progress(images.calibration.length),
+  });
+  const calibrated = redecide(onCalibration, choice.threshold, engine.config.borderline);
   const description: SplitDescription = {
     name: split.name,
     rule: split.rule,
     groupedBy: set.groupedBy,
-    calibrationGroups: parts.calibrationGroups,
-    reportGroups: parts.reportGroups,
-    calibrationCounts: classCounts(parts.calibration),
-    reportCounts: classCounts(parts.report),
+    calibrationGroups: images.calibrationGroups,
+    reportGroups: images.reportGroups,
+    calibrationCounts: classCounts(images.calibration),
+    reportCounts: classCounts(images.report),
   };
-  const { bonaFide, attacks } = scoresByClass(parts.calibration, 'system');
-  const choice = thresholdForApcer(bonaFide, attacks, options.calibrate.targetApcer);
-  const borderline = engine.config.borderline;
-  const calibrated = redecide(samples, choice.threshold, borderline);
-  const onReport = calibrated.filter((s) => !split.calibrates(s.group));
+  const order = new Map(set.images.map((image, i) => [image.file, i]));
   return {
     ...base,
     threshold: { value: choice.threshold, source: 'calibrated' },
@@ -116,14 +131,10 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
       targetApcer: options.calibrate.targetApcer,
       split: description,
       choice,
-      onCalibrationSplit: summarizeEvaluation(
-        calibrated.filter((s) => split.calibrates(s.group)),
-        choice.threshold,
-      ),
+      onCalibrationSplit: summarizeEvaluation(calibrated, choice.threshold),
     },
     summary: summarizeEvaluation(onReport, choice.threshold),
     reportedOn: `report split of ${split.name}: ${onReport.length} images (${description.reportCounts.live} live, ${description.reportCounts.spoof} spoof) from groups not used to choose the threshold`,
-    samples: calibrated,
+    samples: [...calibrated, ...onReport].sort((x, y) => order.get(x.file)! - order.get(y.file)!),
   };
 }
-

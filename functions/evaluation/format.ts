@@ -57,6 +57,10 @@ export function formatSummary(summary: EvaluationSummary): string[] {
       `scored images only (no-face excluded): APCER ${percent(so.apcer)}  BPCER ${percent(so.bpcer)}  ACER ${percent(so.acer)}  ROC AUC ${num(s.aucScoredOnly)}`,
     );
   }
+  if (s.actions) {
+    const line = (counts: Record<string, number>) => `pass ${counts.pass}, manualReview ${counts.manualReview}, fail ${counts.fail}`;
+    lines.push(`API summary.action (decision rules): live: ${line(s.actions.live)};  spoof: ${line(s.actions.spoof)}`);
+  }
   lines.push('', `wrong at threshold ${s.threshold}:`);
   if (s.wrong.acceptedAttacks.length + s.wrong.rejectedBonaFide.length === 0) lines.push('  none');
   for (const w of s.wrong.acceptedAttacks) lines.push(`  spoof accepted  ${w.file}  (${w.attackType}, score ${num(w.score, 4)})`);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { type ErrorReason, errorSummaryFor, summaryFor } from '../commons/decisionRules.js';
 import type { LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
 import { decideLiveness } from '../liveness/stages/decide.js';
@@ -19,13 +20,26 @@ export interface SampleResult {
   readonly confidence: 'high' | 'low' | null;
   readonly errorCode?: string;
   readonly facesDetected?: number;
+  /** The API's result.summary.action for this image under the decision rules; null once re-decided without them. */
+  readonly action: 'pass' | 'fail' | 'manualReview' | null;
 }
 
 export interface RunOptions {
   readonly threshold: number;
+  /** Decision rules document the API would apply (a plan's `rules`). */
+  readonly rules?: string;
   /** Called after each image, e.g. for a progress line. */
   readonly onSample?: (done: number, total: number, sample: SampleResult) => void;
 }
+
+const API_ERROR_REASONS: Readonly<Record<string, true>> = {
+  UNSUPPORTED_FILE_TYPE: true,
+  EMPTY_IMAGE: true,
+  CORRUPT_IMAGE: true,
+  IMAGE_TOO_LARGE: true,
+  IMAGE_TOO_SMALL: true,
+  FACE_NOT_DETECTED: true,
+};
 
 /**
  * Runs every image through `LivenessEngine.check`, the same call the API and `liveness check` make,
@@ -49,6 +63,7 @@ export async function runEvaluation(
         decision: assessment.decision.value,
         confidence: assessment.decision.confidence,
         facesDetected: assessment.faces.length,
+        action: summaryFor(assessment, options.rules ?? 'default').action,
       };
     } catch (error) {
       const code = isLivenessError(error) ? error.code : 'INTERNAL_ERROR';
@@ -60,6 +75,8 @@ export async function runEvaluation(
         decision: null,
         confidence: null,
         errorCode: code,
+        // What the API answers for this image: its error body's summary.
+        action: errorSummaryFor(code in API_ERROR_REASONS ? (code as ErrorReason) : 'SERVER_ERROR').action,
       };
     }
     results.push(result);
@@ -73,6 +90,6 @@ export function redecide(samples: readonly SampleResult[], threshold: number, bo
   return samples.map((sample) => {
     if (sample.score === null) return sample;
     const decision = decideLiveness({ score: sample.score, probabilities: [] }, { threshold, borderline });
-    return { ...sample, decision: decision.value, confidence: decision.confidence };
+    return { ...sample, decision: decision.value, confidence: decision.confidence, action: null };
   });
 }

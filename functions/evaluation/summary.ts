@@ -72,6 +72,11 @@ export interface EvaluationSummary {
   /** Pooled attacks vs bona fide, scored images only. */
   readonly aucScoredOnly: number;
   readonly bpcerAtApcer: readonly { readonly targetApcer: number; readonly bpcer: number; readonly threshold: number }[];
+  /** The API's result.summary.action by class; null when images were re-decided without the rules. */
+  readonly actions: {
+    readonly live: Readonly<Record<'pass' | 'manualReview' | 'fail', number>>;
+    readonly spoof: Readonly<Record<'pass' | 'manualReview' | 'fail', number>>;
+  } | null;
   readonly wrong: {
     readonly acceptedAttacks: readonly { file: string; attackType: string; score: number }[];
     readonly rejectedBonaFide: readonly { file: string; score: number | null; reason: string }[];
@@ -120,6 +125,16 @@ function ratesFromDecisions(samples: readonly SampleResult[]): RatesAtThreshold 
     attacks: attacks.length,
     bonaFide: bonaFide.length,
   };
+}
+
+function actionCounts(samples: readonly SampleResult[]): EvaluationSummary['actions'] {
+  if (samples.some((s) => s.action === null)) return null;
+  const count = (label: 'live' | 'spoof') => {
+    const counts = { pass: 0, manualReview: 0, fail: 0 };
+    for (const s of samples) if (s.label === label) counts[s.action!]++;
+    return counts;
+  };
+  return { live: count('live'), spoof: count('spoof') };
 }
 
 /** Every metric of the report from per-image results decided at `threshold`. */
@@ -179,6 +194,7 @@ export function summarizeEvaluation(samples: readonly SampleResult[], threshold:
       const choice = bpcerAtApcer(system.bonaFide, system.attacks, targetApcer);
       return { targetApcer, bpcer: choice.bpcer, threshold: choice.threshold };
     }),
+    actions: actionCounts(samples),
     wrong: {
       acceptedAttacks: spoof
         .filter((s) => s.decision === 'yes')

@@ -91,6 +91,16 @@ describe('liveness eval on a folder of real photos (folders layout)', () => {
     expect(metrics.threshold).toEqual({ value: DEFAULT_THRESHOLD, source: 'default' });
   });
 
+  it("reports the API's summary.action by class; a picture without a face fails as the API's 422 does", () => {
+    const { live, spoof } = metrics.summary.actions;
+    expect(live.pass + live.manualReview + live.fail).toBe(4);
+    expect(spoof.pass + spoof.manualReview + spoof.fail).toBe(3);
+    expect(metrics.samples.find((x: any) => x.file === 'live/blank.png').action).toBe('fail');
+    expect(text.stdout).toContain(
+      `API summary.action (decision rules): live: pass ${live.pass}, manualReview ${live.manualReview}, fail ${live.fail}`,
+    );
+  });
+
   it("scores each image exactly as `liveness check` does (one code path)", async () => {
     const checked = await liveness('check', '--json', join(dir, 'live/sample1.jpg'), join(dir, 'spoof/print/sample5.jpg'));
     const [one, five] = checked.stdout.trim().split('\n').map((line) => JSON.parse(line));
@@ -147,6 +157,9 @@ describe('liveness eval --calibrate on a MANIFEST.tsv (manifest layout, split by
     expect(result.threshold.source).toBe('calibrated');
     // The reported figures cover only the other split.
     expect(result.summary.counts).toEqual({ images: 3, live: 2, spoof: 1, byAttackType: { print: 1 } });
+    // The report split was judged by the engine at the chosen threshold, so the API's actions are known there.
+    expect(result.summary.actions).not.toBeNull();
+    expect(result.calibration.onCalibrationSplit.actions).toBeNull();
 
     const printed = await liveness('eval', dir, '--calibrate', '--split', 'groups:source/one');
     expect(printed.stdout).toContain('split: groups:source/one');

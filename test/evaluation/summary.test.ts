@@ -21,6 +21,7 @@ const sample = (
   decision: score === null ? null : score >= threshold ? 'yes' : 'no',
   confidence: score === null ? null : 'high',
   ...(score === null ? { errorCode: 'FACE_NOT_DETECTED' } : {}),
+  action: score === null || score < threshold ? 'fail' : 'pass',
 });
 
 // 5 live (one without a face), 4 spoofs (one without a face), hand-countable at 0.5.
@@ -77,6 +78,15 @@ describe('summarizeEvaluation', () => {
     const strict = summarizeEvaluation(redecide(samples, 0.75, 0.15), 0.75);
     expect(strict.atThreshold.apcer).toBe(0);
     expect(strict.atThreshold.bpcer).toBe(3 / 5);
+    // The rules were not re-applied, so no action distribution is claimed.
+    expect(strict.actions).toBeNull();
+  });
+
+  it('counts the API actions by class', () => {
+    expect(summary.actions).toEqual({
+      live: { pass: 3, manualReview: 0, fail: 2 },
+      spoof: { pass: 1, manualReview: 0, fail: 3 },
+    });
   });
 
   it('draws DET points only for thresholds a user can set (0 and up)', () => {
