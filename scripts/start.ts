@@ -2,7 +2,10 @@
  * `npm start`: the API on http://127.0.0.1:$PORT (default 3000) over DynamoDB Local and a local
  * S3-compatible server, with a dev app. Data lives under .local/ unless --in-memory.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
+import { LOCAL_ENDPOINTS_FILE } from '../functions/cli/keys.js';
 import { isPlanName, PLAN_NAMES, type PlanName } from '../functions/commons/plans.js';
 import { startLocalStack } from './local/stack.js';
 
@@ -11,7 +14,7 @@ const program = new Command('start')
   .option('--port <port>', 'gateway port (env PORT)', process.env.PORT ?? '3000')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--data-dir <dir>', 'where DynamoDB Local and the S3 server keep data', '.local')
-  .option('--in-memory', 'keep nothing on disk (data is lost on exit)', false)
+  .option('--in-memory', 'keep no data on disk (lost on exit)', false)
   .addHelpText(
     'after',
     `
@@ -41,6 +44,11 @@ const stack = await startLocalStack({
   },
 });
 
+// Lets `npm run keys` find this stack's DynamoDB Local (no secrets in it); removed on stop.
+const endpointsFile = join(opts.dataDir, LOCAL_ENDPOINTS_FILE);
+mkdirSync(opts.dataDir, { recursive: true });
+writeFileSync(endpointsFile, JSON.stringify({ url: stack.url, dynamoDbEndpoint: stack.dynamoDbEndpoint, s3Endpoint: stack.s3Endpoint, pid: process.pid }));
+
 const dev = stack.devApp!;
 console.log(`
 open-liveness API on ${stack.url}   (${opts.inMemory ? 'in memory' : `data in ${opts.dataDir}/`})
@@ -57,8 +65,12 @@ const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping gateway, S3 server and DynamoDB Local...`);
+  rmSync(endpointsFile, { force: true });
   await stack.stop();
   process.exit(0);
 };
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// npm does not always pass SIGTERM on; when our parent goes away, do not leave Java and servers behind.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && void shutdown('parent exited'), 1000).unref();
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
