@@ -1,9 +1,45 @@
 import type { LivenessAssessment } from './engine.js';
+import { QUALITY_CHECK_RESPONSE_KEYS, type QualityCheckName } from './quality/types.js';
 
 const round = (v: number) => Math.round(v * 10_000) / 10_000;
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** `result.details.qualityChecks`: the requested checks only, under HyperVerge's response keys (occlusion → faceOccluded). */
+export function qualityChecksDetails(a: LivenessAssessment) {
+  return Object.fromEntries(
+    (Object.entries(a.quality.checks) as [QualityCheckName, unknown][]).map(([name, result]) => [
+      QUALITY_CHECK_RESPONSE_KEYS[name],
+      result,
+    ]),
+  );
+}
+
+/** `result.quality`: the YouLive status, every failure found, and the measurements behind them (0..100 like the 002 API). */
+export function qualityResult(a: LivenessAssessment) {
+  const m = a.quality.measurements;
+  const s = m.statistics;
+  return {
+    status: a.quality.status,
+    failures: a.quality.failures,
+    brightness: round2(s.brightness),
+    sharpness: round2(s.sharpness),
+    exposure: { underExposed: round(s.underExposed), overExposed: round(s.overExposed), unevenness: round2(s.unevenness) },
+    face: {
+      widthRatio: round(m.geometry.widthRatio),
+      heightRatio: round(m.geometry.heightRatio),
+      borderDistance: round(m.geometry.borderDistance),
+      cropped: m.geometry.cropped,
+    },
+    ...(m.pose ? { pose: { yaw: round2(m.pose.yaw), pitch: round2(m.pose.pitch), roll: round2(m.pose.roll) } } : {}),
+    ...(m.occlusionScore !== undefined ? { occlusion: round(m.occlusionScore) } : {}),
+    ...(m.eyes ? { eyesOpen: { left: round(m.eyes.leftOpen), right: round(m.eyes.rightOpen) } } : {}),
+  };
+}
 
 /** The API's `result.details` shape for one assessment (the CLI prints the same). */
 export function livenessDetails(a: LivenessAssessment) {
+  const attributes = a.attributes;
+  const checks = qualityChecksDetails(a);
   return {
     liveFace: { value: a.decision.value, confidence: a.decision.confidence, score: round(a.decision.score) },
     face: {
@@ -11,6 +47,15 @@ export function livenessDetails(a: LivenessAssessment) {
       detectionConfidence: round(a.face.confidence),
       facesDetected: a.faces.length,
     },
+    ...(Object.keys(checks).length > 0 ? { qualityChecks: checks } : {}),
+    ...(attributes.ageRange ? { ageRange: attributes.ageRange } : {}),
+    ...(attributes.gender ? { gender: attributes.gender } : {}),
+    // The 002 API's names for the same ideas.
+    ...(attributes.eyesOpen ? { eyes_open: attributes.eyesOpen } : {}),
+    ...(attributes.mouthOpen ? { mouth_open: attributes.mouthOpen } : {}),
+    ...(attributes.smile ? { smile: attributes.smile } : {}),
+    ...(attributes.emotions ? { emotions: attributes.emotions } : {}),
+    quality: { brightness: round2(a.quality.measurements.statistics.brightness), sharpness: round2(a.quality.measurements.statistics.sharpness) },
     threshold: a.decision.threshold,
     selectionCriteria: a.selection,
     modelVersion: a.modelVersion,

@@ -1,3 +1,4 @@
+import { type AttributeModelStage, type AttributeName, attributeFamilies, type FaceAttributes, measureAttributes } from './attributes/index.js';
 import { LivenessError } from './errors.js';
 import { type ModelRegistry, modelSpec, modelVersion, sharedModelRegistry } from './modelRegistry.js';
 import { type DecodeLimits, DEFAULT_DECODE_LIMITS, decodeImage } from './stages/decode.js';
@@ -5,6 +6,17 @@ import { decideLiveness } from './stages/decide.js';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions, detectFaces } from './stages/detect.js';
 import { scoreLiveness } from './stages/score.js';
 import { selectFace, toBoundingBox } from './stages/select.js';
+import {
+  DEFAULT_QUALITY_CONFIG,
+  familiesFor,
+  judgeQuality,
+  type MeasurementFamily,
+  measureQuality,
+  type QualityAssessment,
+  type QualityCheckName,
+  type QualityConfig,
+  type QualityModelStage,
+} from './quality/index.js';
 import type {
   BoundingBox,
   DecodedImage,
@@ -23,6 +35,16 @@ export const DEFAULT_THRESHOLD = calibration?.threshold ?? 0.5;
 export interface CheckOptions {
   readonly threshold?: number;
   readonly selection?: SelectionCriteria;
+  /** HyperVerge `qualityChecks.*` to answer; only these are computed (and only their models run). */
+  readonly qualityChecks?: readonly QualityCheckName[];
+  /** Face attributes to estimate (ageRange, gender, and the 002 API's eyesOpen, mouthOpen, smile, emotions). */
+  readonly attributes?: readonly AttributeName[];
+  /**
+   * 'basic' (default): the quality status from image statistics, face geometry and face count only
+   * (no extra model). 'full': also run pose and landmarks so FACE_ANGLE_TOO_LARGE and FACE_OCCLUDED
+   * can be reported.
+   */
+  readonly qualityStatus?: 'basic' | 'full';
 }
 
 export interface EngineConfig {
@@ -32,6 +54,7 @@ export interface EngineConfig {
   readonly detectPaddings: readonly number[];
   readonly threshold: number;
   readonly borderline: number;
+  readonly quality: QualityConfig;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -40,9 +63,12 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   detectPaddings: [0, 0.5],
   threshold: DEFAULT_THRESHOLD,
   borderline: 0.15,
+  quality: DEFAULT_QUALITY_CONFIG,
 };
 
-export type StageName = 'decode' | 'detect' | 'select' | 'score' | 'decide';
+export type StageName = 'decode' | 'detect' | 'select' | 'score' | 'decide' | 'quality';
+/** Stages that run only when a check or attribute asks for them. */
+export type OptionalStageName = QualityModelStage | AttributeModelStage;
 
 /** Everything the engine established about one image; the API and the CLI shape it for their callers. */
 export interface LivenessAssessment {
@@ -54,8 +80,12 @@ export interface LivenessAssessment {
   readonly decision: LivenessDecision;
   readonly selection: SelectionCriteria;
   readonly modelVersion: string;
-  /** Milliseconds spent in each stage. */
-  readonly timings: Readonly<Record<StageName, number>>;
+  /** Image quality: status, every failure, measurements, and the requested checks. */
+  readonly quality: QualityAssessment;
+  /** The requested face attributes (empty when none were asked for). */
+  readonly attributes: FaceAttributes;
+  /** Milliseconds spent in each stage; optional stages appear only when they ran. */
+  readonly timings: Readonly<Record<StageName, number>> & Readonly<Partial<Record<OptionalStageName, number>>>;
   /** The decoded pixels, kept in memory only for optional stages of the same request (crop, quality). */
   readonly decoded: DecodedImage;
 }
@@ -89,13 +119,14 @@ export class LivenessEngine {
   async check(bytes: Uint8Array, options: CheckOptions = {}): Promise<LivenessAssessment> {
     const threshold = options.threshold ?? this.config.threshold;
     const selection = options.selection ?? 'CLOSEST_TO_CAMERA';
-    const timings = {} as Record<StageName, number>;
-    const timed = async <T>(stage: StageName, work: () => Promise<T> | T): Promise<T> => {
+    const timings = {} as Record<StageName, number> & Partial<Record<OptionalStageName, number>>;
+    const timed = async <T>(stage: StageName | OptionalStageName, work: () => Promise<T> | T): Promise<T> => {
       const started = performance.now();
       try {
         return await work();
       } finally {
-        timings[stage] = performance.now() - started;
+        // Accumulates: the cheap quality stage is timed in two parts (measure, judge).
+        timings[stage] = (timings[stage] ?? 0) + performance.now() - started;
       }
     };
 
@@ -107,6 +138,17 @@ export class LivenessEngine {
     const decision = await timed('decide', () =>
       decideLiveness(liveness, { threshold, borderline: this.config.borderline }),
     );
+    const qualityChecks = options.qualityChecks ?? [];
+    const attributes = options.attributes ?? [];
+    const families = new Set<MeasurementFamily>([
+      ...familiesFor(qualityChecks),
+      ...attributeFamilies(attributes),
+      ...(options.qualityStatus === 'full' ? (['pose', 'landmarks'] as const) : []),
+    ]);
+    const measurements = await measureQuality(this.models, decoded, face, faces.length, families, timed);
+    const quality = await timed('quality', () => judgeQuality(measurements, face, qualityChecks, this.config.quality));
+    const faceAttributes =
+      attributes.length > 0 ? await measureAttributes(this.models, decoded, face, attributes, measurements, timed) : {};
     return {
       image: { format: decoded.format, width: decoded.width, height: decoded.height },
       faces,
@@ -116,6 +158,8 @@ export class LivenessEngine {
       decision,
       selection,
       modelVersion: modelVersion(livenessSpec),
+      quality,
+      attributes: faceAttributes,
       timings,
       decoded,
     };

@@ -1,0 +1,55 @@
+/** Quality thresholds, in one typed place. Units follow the measurements in types.ts. */
+export interface QualityConfig {
+  /** Face sharpness 0..100 below this is SHARPNESS_ERROR / blur. */
+  readonly minSharpness: number;
+  /** Face brightness 0..100 outside [min, max] is ILLUMINATION_ERROR (dull below, bright above). */
+  readonly minBrightness: number;
+  readonly maxBrightness: number;
+  /** Share of face pixels clipped to black (dull) or white (bright) above this is an exposure failure. */
+  readonly maxClipped: number;
+  /** Left/right face luma difference 0..100 above this is uneven lighting (ILLUMINATION_ERROR). */
+  readonly maxUnevenness: number;
+  /** The larger of face width/image width and face height/image height, below min: FACE_TOO_FAR; above max: FACE_TOO_CLOSE. */
+  readonly minFaceRatio: number;
+  readonly maxFaceRatio: number;
+  /** A face narrower than this many pixels is FACE_TOO_FAR whatever the image size (too few pixels to judge). */
+  readonly minFacePixels: number;
+  /** Distance from the face box to the nearest image edge, as a fraction of that side, below this: FACE_CLOSE_TO_BORDER. */
+  readonly minBorderDistance: number;
+  /** Space on any side of the face, as a fraction of the face size, below this: FACE_WITHOUT_PADDING. */
+  readonly minPadding: number;
+  /** Head pose limits in degrees: beyond yaw/pitch the head is turned; beyond any, FACE_ANGLE_TOO_LARGE. */
+  readonly maxYaw: number;
+  readonly maxPitch: number;
+  readonly maxRoll: number;
+  /** Occlusion score 0..1 above this: FACE_OCCLUDED / faceOccluded. */
+  readonly maxOcclusion: number;
+  /** Eye-open probability below this for both eyes: eyesClosed. */
+  readonly minEyeOpen: number;
+  /** Background (image border) brighter than this 0..100 and less saturated than the max 0..100 is white. */
+  readonly minBackgroundBrightness: number;
+  readonly maxBackgroundSaturation: number;
+  /** A measurement within this fraction of its threshold is answered with low confidence. */
+  readonly lowConfidenceMargin: number;
+}
+
+export const DEFAULT_QUALITY_CONFIG: QualityConfig = {
+  minSharpness: 30,
+  minBrightness: 20,
+  maxBrightness: 85,
+  maxClipped: 0.3,
+  maxUnevenness: 40,
+  minFaceRatio: 0.12,
+  maxFaceRatio: 0.8,
+  minFacePixels: 48,
+  minBorderDistance: 0.02,
+  minPadding: 0.15,
+  maxYaw: 25,
+  maxPitch: 25,
+  maxRoll: 25,
+  maxOcclusion: 0.5,
+  minEyeOpen: 0.5,
+  minBackgroundBrightness: 75,
+  maxBackgroundSaturation: 15,
+  lowConfidenceMargin: 0.15,
+};

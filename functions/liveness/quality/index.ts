@@ -1,0 +1,72 @@
+import type { ModelRegistry } from '../modelRegistry.js';
+import type { DecodedImage, FaceBox } from '../types.js';
+import { type MeasurementFamily, qualityChecks } from './checks.js';
+import type { QualityConfig } from './config.js';
+import { eyeState } from './eyes.js';
+import { faceGeometry } from './geometry.js';
+import { imageStatistics } from './imageStatistics.js';
+import { detectLandmarks, type Landmarks } from './landmarks.js';
+import { occlusionScore } from './occlusion.js';
+import { headPose } from './pose.js';
+import { qualityFailures, qualityStatusOf } from './status.js';
+import type { QualityAssessment, QualityCheckName, QualityMeasurements } from './types.js';
+
+export * from './types.js';
+export { DEFAULT_QUALITY_CONFIG, type QualityConfig } from './config.js';
+export { CHECK_NEEDS, familiesFor, type MeasurementFamily } from './checks.js';
+
+/** Names of the optional model stages, for timings. */
+export type QualityModelStage = 'pose' | 'landmarks' | 'eyes';
+
+/** Runs `work`, recording its duration under `stage` (the engine's timer); 'quality' is the cheap always-on part. */
+export type StageTimer = <T>(stage: QualityModelStage | 'quality', work: () => Promise<T> | T) => Promise<T>;
+
+const untimed: StageTimer = async (_stage, work) => work();
+
+/**
+ * The measurements for one face: the image statistics and face geometry always (pure, cheap), and
+ * the pose, landmark and eye models only for the families asked for.
+ */
+export async function measureQuality(
+  models: ModelRegistry,
+  image: DecodedImage,
+  face: FaceBox,
+  facesDetected: number,
+  families: ReadonlySet<MeasurementFamily>,
+  time: StageTimer = untimed,
+): Promise<QualityMeasurements> {
+  const [statistics, geometry] = await time('quality', () => [imageStatistics(image, face), faceGeometry(image, face)] as const);
+  const pose = families.has('pose') ? await time('pose', () => headPose(models, image, face)) : undefined;
+  let landmarks: Landmarks | undefined;
+  let occlusion: number | undefined;
+  if (families.has('landmarks') || families.has('eyes')) {
+    landmarks = await time('landmarks', () => detectLandmarks(models, image, face));
+    occlusion = occlusionScore(image, landmarks);
+  }
+  const eyes = families.has('eyes') && landmarks ? await time('eyes', () => eyeState(models, image, landmarks)) : undefined;
+  return {
+    statistics,
+    geometry,
+    facesDetected,
+    ...(pose ? { pose } : {}),
+    ...(landmarks ? { landmarks, occlusionScore: occlusion! } : {}),
+    ...(eyes ? { eyes } : {}),
+  };
+}
+
+/** Status, every failure, and the requested checks, from measurements. Pure. */
+export function judgeQuality(
+  measurements: QualityMeasurements,
+  face: FaceBox,
+  requested: readonly QualityCheckName[],
+  config: QualityConfig,
+): QualityAssessment {
+  const facePixels = face.x2 - face.x1;
+  const failures = qualityFailures(measurements, facePixels, config);
+  return {
+    status: qualityStatusOf(failures),
+    failures,
+    measurements,
+    checks: qualityChecks(requested, measurements, facePixels, config),
+  };
+}
