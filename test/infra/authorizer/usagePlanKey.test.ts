@@ -1,0 +1,37 @@
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { generateAppKey, hashAppKey } from '../../../functions/commons/keys.js';
+import { handler, presentedKey } from '../../../infra/authorizer/usagePlanKey.js';
+
+const methodArn = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/live/POST/v1/checkLiveness';
+const event = (headers: Record<string, string> | null) =>
+  ({ type: 'REQUEST', methodArn, headers } as unknown as APIGatewayRequestAuthorizerEvent);
+
+describe('usage-plan key authorizer', () => {
+  const key = generateAppKey('acme-bank');
+
+  it('names the usage plan key by the hash of an appKey header, never the key itself', async () => {
+    const result = await handler(event({ appId: 'acme-bank', appKey: key }));
+    expect(result.usageIdentifierKey).toBe(hashAppKey(key));
+    expect(JSON.stringify(result)).not.toContain(key);
+    expect(result.principalId).toBe('acme-bank');
+    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn }]);
+  });
+
+  it('accepts the key as x-api-key in any header case', async () => {
+    expect((await handler(event({ 'X-Api-Key': key }))).usageIdentifierKey).toBe(hashAppKey(key));
+    expect(presentedKey({ APPKEY: ` ${key} ` })).toBe(key);
+  });
+
+  it('answers Unauthorized (API Gateway 401) when no key is presented', async () => {
+    await expect(handler(event({ appId: 'acme-bank' }))).rejects.toThrow(/^Unauthorized$/);
+    await expect(handler(event(null))).rejects.toThrow(/^Unauthorized$/);
+    await expect(handler(event({ 'x-api-key': '   ' }))).rejects.toThrow(/^Unauthorized$/);
+  });
+
+  it('lets a key that names no app through to API Gateway, which rejects hashes it has no key for', async () => {
+    const result = await handler(event({ 'x-api-key': 'not-one-of-ours' }));
+    expect(result.principalId).toBe('unknown-app');
+    expect(result.usageIdentifierKey).toBe(hashAppKey('not-one-of-ours'));
+  });
+});
