@@ -83,7 +83,7 @@ async function packageSource(name: string, cacheDir: string): Promise<string> {
   let tarball: string;
   try {
     // npm pack goes through the npm cache and registry: the one download channel we allow.
-    const out = execFileSync('npm', ['pack', `${name}@${locked.version}`, '--json', '--pack-destination', cacheDir], {
+    const out = execFileSync('npm', ['pack', `${name}@${locked.version}`, '--json', '--prefer-offline', '--pack-destination', cacheDir], {
       cwd: cacheDir,
       stdio: ['ignore', 'pipe', 'pipe'],
       encoding: 'utf8',
