@@ -1,4 +1,3 @@
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { LivenessEngine } from '../liveness/engine.js';
@@ -7,10 +6,10 @@ import { checkLiveness } from '../commons/livenessCheck.js';
 import { type ApiContext, type ApiEvent, type ApiResult, apiState } from '../commons/middlewares/apiState.js';
 import { authenticate } from '../commons/middlewares/authenticate.js';
 import { errorResponse } from '../commons/middlewares/errorResponse.js';
+import { requestMetrics } from '../commons/middlewares/requestMetrics.js';
 import { parseLivenessRequest } from '../commons/middlewares/parseLivenessRequest.js';
 import { rateLimit } from '../commons/middlewares/rateLimit.js';
 import { transactionLogging } from '../commons/middlewares/transactionLogging.js';
-import { countOutcome, metrics } from '../commons/powertools.js';
 import { services } from '../commons/services.js';
 
 // One engine per process; models load at init (no top-level await: the bundle may be CommonJS).
@@ -23,8 +22,8 @@ const engineReady = engine.warmUp().then(
 /** POST /v1/checkLiveness */
 export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
   .use(httpHeaderNormalizer())
-  .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use(apiState('checkLiveness'))
+  .use(requestMetrics())
   .use(transactionLogging({ log: () => services().transactionLog, region: () => services().config.regionCode }))
   .use(errorResponse())
   .use(authenticate({ apps: () => services().apps, feature: 'checkLiveness' }))
@@ -44,7 +43,6 @@ export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
       },
     );
     state.outcome = result.logged;
-    countOutcome(state.route, 200, result.logged.outcome);
     state.log.info('liveness checked', {
       outcome: result.logged.outcome,
       liveFace: result.logged.liveFace,

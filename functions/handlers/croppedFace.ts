@@ -5,7 +5,7 @@ import { jsonResponse } from '../commons/httpResponse.js';
 import { type ApiContext, type ApiEvent, type ApiResult, apiState } from '../commons/middlewares/apiState.js';
 import { authenticate } from '../commons/middlewares/authenticate.js';
 import { errorResponse } from '../commons/middlewares/errorResponse.js';
-import { countOutcome } from '../commons/powertools.js';
+import { requestMetrics } from '../commons/middlewares/requestMetrics.js';
 import { services } from '../commons/services.js';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
@@ -15,6 +15,7 @@ const notFound = () => new ApiError('NOT_FOUND', 'CROP_NOT_FOUND', 'no cropped f
 export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
   .use(httpHeaderNormalizer())
   .use(apiState('croppedFace'))
+  .use(requestMetrics())
   .use(errorResponse())
   .use(authenticate({ apps: () => services().apps, feature: 'croppedFace' }))
   .handler(async (event, context) => {
@@ -23,7 +24,6 @@ export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
     if (!REQUEST_ID.test(target)) throw notFound();
     const url = await services().crops.signedUrl(state.app!.appId, target);
     if (!url) throw notFound();
-    countOutcome(state.route, 200, 'issued');
     return jsonResponse(200, {
       status: 'success',
       statusCode: 200,

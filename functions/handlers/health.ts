@@ -4,6 +4,7 @@ import { MODEL_SPECS, modelVersion } from '../liveness/modelRegistry.js';
 import { jsonResponse } from '../commons/httpResponse.js';
 import { type ApiContext, type ApiEvent, type ApiResult, apiState } from '../commons/middlewares/apiState.js';
 import { errorResponse } from '../commons/middlewares/errorResponse.js';
+import { requestMetrics } from '../commons/middlewares/requestMetrics.js';
 import { services } from '../commons/services.js';
 
 const models = MODEL_SPECS.map((spec) => ({ id: spec.id, version: spec.version, modelVersion: modelVersion(spec) }));
@@ -12,6 +13,7 @@ const models = MODEL_SPECS.map((spec) => ({ id: spec.id, version: spec.version, 
 export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
   .use(httpHeaderNormalizer())
   .use(apiState('health'))
+  .use(requestMetrics())
   .use(errorResponse())
   .handler(async (_event, context) =>
     jsonResponse(200, {

@@ -5,13 +5,14 @@ import { jsonResponse } from '../commons/httpResponse.js';
 import { type ApiContext, type ApiEvent, type ApiResult, apiState } from '../commons/middlewares/apiState.js';
 import { authenticate } from '../commons/middlewares/authenticate.js';
 import { errorResponse } from '../commons/middlewares/errorResponse.js';
-import { countOutcome } from '../commons/powertools.js';
+import { requestMetrics } from '../commons/middlewares/requestMetrics.js';
 import { services } from '../commons/services.js';
 
 /** GET /v1/transactions/{transactionId}: this app's logged outcomes for it (no image data); 404 when none. */
 export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
   .use(httpHeaderNormalizer())
   .use(apiState('transactions'))
+  .use(requestMetrics())
   .use(errorResponse())
   .use(authenticate({ apps: () => services().apps, feature: 'transactionLog' }))
   .handler(async (event, context) => {
@@ -22,7 +23,6 @@ export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
     }
     const records = await services().transactionLog.byTransaction(state.app!.appId, transactionId);
     if (records.length === 0) throw new ApiError('NOT_FOUND', 'TRANSACTION_NOT_FOUND', 'no transaction with this id');
-    countOutcome(state.route, 200, 'listed');
     return jsonResponse(200, {
       status: 'success',
       statusCode: 200,

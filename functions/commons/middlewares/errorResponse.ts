@@ -1,5 +1,4 @@
 import { toApiError, errorBody } from '../apiErrors.js';
-import { countOutcome } from '../powertools.js';
 import type { ApiMiddleware } from './apiState.js';
 
 /**
@@ -28,7 +27,6 @@ export function errorResponse(): ApiMiddleware {
           reason: error.reason,
         };
       }
-      countOutcome(state?.route ?? 'unknown', error.statusCode, undefined);
       const retryAfter = error.options.retryAfterSeconds;
       request.response = {
         statusCode: error.statusCode,

@@ -1,4 +1,3 @@
-import { MetricUnit, metrics } from '../powertools.js';
 import { ANONYMOUS_APP, type TransactionLog } from '../stores/transactionLog.js';
 import type { ApiMiddleware, ApiRequest } from './apiState.js';
 
@@ -12,7 +11,6 @@ export function transactionLogging(options: { log: () => TransactionLog; region:
     if (!state) return;
     const statusCode = request.response?.statusCode ?? 500;
     const latencyMs = Math.round((performance.now() - state.startedMs) * 10) / 10;
-    metrics.addMetric('latency', MetricUnit.Milliseconds, latencyMs);
     const transactionId = state.transactionId?.slice(0, 128);
     try {
       await options.log().record({
