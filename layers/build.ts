@@ -169,11 +169,41 @@ export function buildModelsLayer(): string {
   return dir;
 }
 
+/**
+ * Runs `work` holding layers/out/.lock (an atomically created folder), so that concurrent builds
+ * (test files in parallel, a synth during a test run) never remove each other's staging folders.
+ */
+async function withLock<T>(work: () => Promise<T>): Promise<T> {
+  const lock = join(LAYERS_OUT, '.lock');
+  mkdirSync(LAYERS_OUT, { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock older than ten minutes belongs to a build that died.
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`layers: ${lock} is held by another build for too long`);
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds the models layer and the native layer of each architecture asked for. */
 export async function buildLayers(archs: readonly Architecture[]): Promise<{ models: string; native: Record<string, string> }> {
-  const native: Record<string, string> = {};
-  for (const arch of new Set(archs)) native[arch] = await buildNativeLayer(arch);
-  return { models: buildModelsLayer(), native };
+  return withLock(async () => {
+    const native: Record<string, string> = {};
+    for (const arch of new Set(archs)) native[arch] = await buildNativeLayer(arch);
+    return { models: buildModelsLayer(), native };
+  });
 }
 
 /** Total size in bytes of the files under a folder (what Lambda counts as unzipped size). */

@@ -4,6 +4,7 @@ import {
   AccessLogFormat,
   ApiKeySourceType,
   AuthorizationType,
+  type CfnAuthorizer,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -123,6 +124,8 @@ export class LivenessApi extends Construct {
       identitySources: [],
       resultsCacheTtl: Duration.seconds(0),
     });
+    // Without caching the identity source is optional (API Gateway docs); CDK would emit "", so omit it.
+    (authorizer.node.defaultChild as CfnAuthorizer).addPropertyDeletionOverride('IdentitySource');
     const metered: MethodOptions = {
       authorizationType: AuthorizationType.CUSTOM,
       authorizer,

@@ -10,7 +10,7 @@ import { DEFAULT_DEPLOYMENT, type DeploymentConfig } from '../../infra/config.js
 import { ACCESS, type FunctionName } from '../../infra/constructs/LivenessFunctions.js';
 import { addRegionStacks } from '../../infra/regionStacks.js';
 import type { LivenessRegionStack } from '../../infra/stacks/LivenessRegionStack.js';
-import { type Architecture, ARCHITECTURES, buildNativeLayer, folderBytes } from '../../layers/build.js';
+import { type Architecture, ARCHITECTURES, buildLayers, folderBytes } from '../../layers/build.js';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack.js';
 
 // Two stacks in one app: irl on arm64 (the default) and usa switched to x64 (this machine's
@@ -50,7 +50,7 @@ const layerIds = (arch: Architecture, name: FunctionName): string[] =>
 
 describe.each(ARCHITECTURES.map((a) => [a]))('native layer for linux-%s', (arch) => {
   it('holds onnxruntime-node and sharp binaries for that architecture only', async () => {
-    const modules = join(await buildNativeLayer(arch), 'nodejs', 'node_modules');
+    const modules = join((await buildLayers([arch])).native[arch]!, 'nodejs', 'node_modules');
     const other = arch === 'arm64' ? 'x64' : 'arm64';
     expect(readdirSync(join(modules, 'onnxruntime-node/bin/napi-v6'))).toEqual(['linux']);
     expect(readdirSync(join(modules, 'onnxruntime-node/bin/napi-v6/linux'))).toEqual([arch]);

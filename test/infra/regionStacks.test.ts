@@ -93,7 +93,11 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
       expect(health).toMatchObject({ AuthorizationType: 'NONE' });
       expect(health!.ApiKeyRequired ?? false).toBe(false);
       // The authorizer runs on every call (either appKey or x-api-key identifies the app).
-      t().hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', AuthorizerResultTtlInSeconds: 0 });
+      t().hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: 'REQUEST',
+        AuthorizerResultTtlInSeconds: 0,
+        IdentitySource: Match.absent(),
+      });
     });
 
     it('answers gateway-made errors with the spec status codes in the failure envelope', () => {
