@@ -23,6 +23,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGateway } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { ERROR_CATALOGUE, type ErrorKind } from '../../functions/commons/apiErrors.js';
 import { PLANS, type PlanName } from '../../functions/commons/plans.js';
 import type { RegionConfig } from '../config.js';
 import type { FunctionName } from './LivenessFunctions.js';
@@ -40,23 +41,34 @@ export const BINARY_MEDIA_TYPES = ['image/*', 'multipart/form-data', 'applicatio
 /** The stage every path hangs under; the version is part of the path (/v1/...). */
 export const STAGE_NAME = 'live';
 
-/** Gateway-made errors in the same envelope as the handlers' (SPEC §3), with the status codes the spec gives. */
-const GATEWAY_ERRORS: readonly { type: ResponseType; statusCode: number; error: string; headers?: Record<string, string> }[] = [
-  { type: ResponseType.UNAUTHORIZED, statusCode: 401, error: 'missing credentials: send appId + appKey, or x-api-key' },
-  { type: ResponseType.INVALID_API_KEY, statusCode: 401, error: 'invalid credentials' },
-  { type: ResponseType.ACCESS_DENIED, statusCode: 403, error: 'no access' },
-  { type: ResponseType.QUOTA_EXCEEDED, statusCode: 403, error: 'monthly quota spent' },
-  { type: ResponseType.THROTTLED, statusCode: 429, error: 'rate limit exceeded', headers: { 'Retry-After': "'1'" } },
-  { type: ResponseType.REQUEST_TOO_LARGE, statusCode: 413, error: 'request too large' },
-  { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, statusCode: 400, error: 'unsupported media type' },
-  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, statusCode: 404, error: 'not found' },
-  { type: ResponseType.RESOURCE_NOT_FOUND, statusCode: 404, error: 'not found' },
-  { type: ResponseType.INTEGRATION_TIMEOUT, statusCode: 503, error: 'busy, retry later', headers: { 'Retry-After': "'1'" } },
-  { type: ResponseType.DEFAULT_5XX, statusCode: 500, error: 'internal error' },
+/**
+ * Errors API Gateway answers itself, in the handlers' failure envelope (functions/commons/apiErrors.ts:
+ * same catalogue text, same reason codes), with the status codes of SPEC §3.
+ */
+export const GATEWAY_ERRORS: readonly {
+  readonly type: ResponseType;
+  readonly kind: ErrorKind;
+  readonly reason: string;
+  readonly message: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}[] = [
+  { type: ResponseType.UNAUTHORIZED, kind: 'UNAUTHORIZED', reason: 'INVALID_CREDENTIALS', message: 'appId and appKey (or x-api-key) are missing or invalid' },
+  { type: ResponseType.INVALID_API_KEY, kind: 'UNAUTHORIZED', reason: 'INVALID_CREDENTIALS', message: 'appId and appKey (or x-api-key) are missing or invalid' },
+  { type: ResponseType.ACCESS_DENIED, kind: 'FORBIDDEN', reason: 'ACCESS_DENIED', message: 'this key has no access to this API' },
+  { type: ResponseType.QUOTA_EXCEEDED, kind: 'FORBIDDEN', reason: 'QUOTA_EXCEEDED', message: 'the monthly quota of this plan is spent' },
+  { type: ResponseType.THROTTLED, kind: 'RATE_LIMITED', reason: 'RATE_LIMITED', message: 'too many requests: retry after the Retry-After delay', headers: { 'Retry-After': "'1'" } },
+  { type: ResponseType.REQUEST_TOO_LARGE, kind: 'PAYLOAD_TOO_LARGE', reason: 'BODY_TOO_LARGE', message: 'the request body is larger than API Gateway accepts (10 MB)' },
+  { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, kind: 'UNSUPPORTED_FILE_TYPE', reason: 'UNSUPPORTED_CONTENT_TYPE', message: 'unsupported media type' },
+  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, kind: 'NOT_FOUND', reason: 'ROUTE_NOT_FOUND', message: 'no such route' },
+  { type: ResponseType.RESOURCE_NOT_FOUND, kind: 'NOT_FOUND', reason: 'ROUTE_NOT_FOUND', message: 'no such route' },
+  { type: ResponseType.INTEGRATION_TIMEOUT, kind: 'BUSY', reason: 'TIMEOUT', message: 'the request took too long: retry later', headers: { 'Retry-After': "'1'" } },
+  { type: ResponseType.DEFAULT_5XX, kind: 'INTERNAL', reason: 'SERVER_ERROR', message: 'an unexpected error occurred' },
 ];
 
-const envelope = (statusCode: number, error: string): string =>
-  JSON.stringify({ status: 'failure', statusCode, result: { error }, metadata: { requestId: '$context.requestId' } });
+const envelope = (kind: ErrorKind, reason: string, message: string): string => {
+  const { statusCode, error } = ERROR_CATALOGUE[kind];
+  return JSON.stringify({ status: 'failure', statusCode, result: { error, reason, message }, metadata: { requestId: '$context.requestId' } });
+};
 
 /** The region's REST API: /v1 routes, usage plans from functions/commons/plans.ts, access logs, throttling. */
 export class LivenessApi extends Construct {
@@ -112,9 +124,9 @@ export class LivenessApi extends Construct {
     for (const response of GATEWAY_ERRORS) {
       this.api.addGatewayResponse(`Error${response.type.responseType}`, {
         type: response.type,
-        statusCode: String(response.statusCode),
-        templates: { 'application/json': envelope(response.statusCode, response.error) },
-        ...(response.headers ? { responseHeaders: response.headers } : {}),
+        statusCode: String(ERROR_CATALOGUE[response.kind].statusCode),
+        templates: { 'application/json': envelope(response.kind, response.reason, response.message) },
+        ...(response.headers ? { responseHeaders: { ...response.headers } } : {}),
       });
     }
 

@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CATALOGUE } from '../../functions/commons/apiErrors.js';
 import { ENV, REGION_CODES } from '../../functions/commons/config.js';
 import { PLANS } from '../../functions/commons/plans.js';
 import { TABLES } from '../../functions/commons/tables.js';
@@ -100,17 +101,24 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
       });
     });
 
-    it('answers gateway-made errors with the spec status codes in the failure envelope', () => {
+    it('answers gateway-made errors with the spec status codes in the handlers\' failure envelope', () => {
       const responses = new Map(
         resources(t(), 'AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties.ResponseType, r.Properties]),
       );
-      const expected = { UNAUTHORIZED: '401', INVALID_API_KEY: '401', QUOTA_EXCEEDED: '403', THROTTLED: '429', REQUEST_TOO_LARGE: '413' };
+      const expected = { UNAUTHORIZED: 401, INVALID_API_KEY: 401, QUOTA_EXCEEDED: 403, THROTTLED: 429, REQUEST_TOO_LARGE: 413, DEFAULT_5XX: 500 };
       for (const [type, status] of Object.entries(expected)) {
         const response = responses.get(type);
-        expect(response?.StatusCode, type).toBe(status);
+        expect(response?.StatusCode, type).toBe(String(status));
         const body = JSON.parse(response!.ResponseTemplates['application/json']);
-        expect(body).toMatchObject({ status: 'failure', statusCode: Number(status), result: { error: expect.any(String) } });
+        const kind = Object.values(ERROR_CATALOGUE).find((k) => k.statusCode === status)!;
+        expect(body).toMatchObject({
+          status: 'failure',
+          statusCode: status,
+          result: { error: kind.error, reason: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) },
+          metadata: { requestId: '$context.requestId' },
+        });
       }
+      expect(JSON.parse(responses.get('QUOTA_EXCEEDED')!.ResponseTemplates['application/json']).result.reason).toBe('QUOTA_EXCEEDED');
       expect(responses.get('THROTTLED')!.ResponseParameters).toEqual({ 'gatewayresponse.header.Retry-After': "'1'" });
     });
 
