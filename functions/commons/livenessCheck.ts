@@ -1,5 +1,6 @@
-import type { LivenessAssessment, LivenessEngine } from '../liveness/engine.js';
-import { livenessDetails } from '../liveness/details.js';
+import type { LivenessEngine } from '../liveness/engine.js';
+import type { AttributeName } from '../liveness/attributes/types.js';
+import { livenessDetails, qualityResult } from '../liveness/details.js';
 import { faceJpeg } from '../liveness/stages/crop.js';
 import { summaryFor } from './decisionRules.js';
 import type { LivenessRequest } from './livenessRequest.js';
@@ -22,19 +23,9 @@ export interface LivenessCheckResult {
   readonly logged: Partial<TransactionRecord>;
 }
 
-function unsupportedAnswers(a: LivenessAssessment, request: LivenessRequest) {
-  const { options } = request;
-  const qualityChecks = Object.fromEntries(options.qualityChecks.map((name) => [name, { value: 'unsupported' }]));
-  return {
-    ...(options.qualityChecks.length > 0 ? { qualityChecks } : {}),
-    ...(options.ageRange ? { ageRange: { value: 'unsupported' } } : {}),
-    ...(options.checkGender ? { gender: { value: 'unsupported' } } : {}),
-    // One passive model: Level 2 ("merged") is not something we can honestly claim.
-    livenessMethod:
-      options.livenessMethod === 'merged' ? { value: 'unsupported', requested: 'merged', used: 'faster' } : { value: 'faster' },
-    modelVersion: a.modelVersion,
-  };
-}
+/** One passive model: Level 2 ("merged") is not something we can honestly claim. */
+const livenessMethodAnswer = (requested: LivenessRequest['options']['livenessMethod']) =>
+  requested === 'merged' ? { value: 'unsupported', requested: 'merged', used: 'faster' } : { value: 'faster' };
 
 /** The domain call of POST /v1/checkLiveness: assess, summarise, optionally store the crop. */
 export async function checkLiveness(
@@ -42,11 +33,18 @@ export async function checkLiveness(
   input: LivenessCheckInput,
 ): Promise<LivenessCheckResult> {
   const { options, image } = input.request;
+  const attributes: AttributeName[] = [
+    ...(options.ageRange ? (['ageRange'] as const) : []),
+    ...(options.checkGender ? (['gender'] as const) : []),
+  ];
   const assessment = await deps.engine.check(image, {
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     selection: options.selectionCriteria,
+    qualityChecks: options.qualityChecks,
+    attributes,
   });
-  const details = { ...livenessDetails(assessment), ...unsupportedAnswers(assessment, input.request) };
+  const details = { ...livenessDetails(assessment), livenessMethod: livenessMethodAnswer(options.livenessMethod) };
+  const quality = qualityResult(assessment);
   const summary = summaryFor(assessment, input.plan.rules);
   let croppedImageUrl: string | undefined;
   if (options.returnCroppedImageURL) {
@@ -59,6 +57,7 @@ export async function checkLiveness(
     metadata: { requestId: input.requestId, transactionId: input.transactionId },
     result: {
       details,
+      quality,
       summary,
       ...(croppedImageUrl ? { croppedImageUrl } : {}),
       modelVersion: assessment.modelVersion,
@@ -69,6 +68,7 @@ export async function checkLiveness(
     logged: {
       outcome: summary.action,
       liveFace: details.liveFace,
+      qualityStatus: quality.status,
       summaryCodes: summary.details.map((d) => d.code),
       facesDetected: assessment.faces.length,
       modelVersion: assessment.modelVersion,

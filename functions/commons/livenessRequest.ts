@@ -1,25 +1,11 @@
+import { QUALITY_CHECK_NAMES, type QualityCheckName } from '../liveness/quality/types.js';
 import { SELECTION_CRITERIA, type SelectionCriteria } from '../liveness/types.js';
 import { ApiError } from './apiErrors.js';
 import type { Feature } from './plans.js';
 
 /** HyperVerge's 14 quality checks, requested as `qualityChecks.<name>` yes|no (SPEC §3). */
-export const QUALITY_CHECKS = [
-  'blur',
-  'eyesClosed',
-  'occlusion',
-  'multipleFaces',
-  'headTurned',
-  'hat',
-  'eyewear',
-  'readingGlasses',
-  'sunglasses',
-  'dull',
-  'bright',
-  'nonWhiteBackground',
-  'nudity',
-  'lowQuality',
-] as const;
-export type QualityCheck = (typeof QUALITY_CHECKS)[number];
+export const QUALITY_CHECKS = QUALITY_CHECK_NAMES;
+export type QualityCheck = QualityCheckName;
 
 export type LivenessMethod = 'faster' | 'merged';
 

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { QUALITY_STATUSES } from '../../functions/liveness/quality/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiStack, checkJson, checkMultipart, samplePhoto, selfie640, send, startApiStack } from './apiStack.js';
 
@@ -31,6 +32,7 @@ describe('POST /v1/checkLiveness over real HTTP on the local stack', () => {
     expect(['pass', 'fail', 'manualReview']).toContain(summary.action);
     expect(modelVersion).toMatch(/^fr_liveness@/);
     expect(res.body.result.croppedImageUrl).toBeUndefined();
+    expect(QUALITY_STATUSES).toContain(res.body.result.quality.status);
   });
 
   it('gives the same decision for multipart, JSON base64 and a JSON data URL of the same image', async () => {
@@ -87,6 +89,11 @@ describe('POST /v1/checkLiveness over real HTTP on the local stack', () => {
     expect(nested.body.result.details.liveFace).toEqual(form.body.result.details.liveFace);
     // A check no model can answer is reported as unsupported, never guessed.
     expect(form.body.result.details.qualityChecks.sunglasses.value).toBe('unsupported');
+    expect(['yes', 'no']).toContain(form.body.result.details.qualityChecks.blur.value);
+    expect(form.body.result.details.qualityChecks.eyesClosed).toBeUndefined();
+    expect(form.body.result.details.ageRange).toBeDefined();
+    expect(form.body.result.details.gender).toBeDefined();
+    expect(nested.body.result.details.qualityChecks).toEqual(form.body.result.details.qualityChecks);
   });
 
   it('answers livenessMethod=merged honestly as unsupported, deciding with the one passive model', async () => {

@@ -48,6 +48,7 @@ describe('transaction log in DynamoDB: one record per request, over real HTTP', 
     expect(byRequest(batch[0]!)).toMatchObject({ appId: app.appId, transactionId: txOk, modelVersion: expect.stringMatching(/^fr_liveness@/) });
     expect(byRequest(batch[0]!).liveFace.score).toBe(batch[0]!.body.result.details.liveFace.score);
     expect(byRequest(batch[0]!).outcome).toBe(batch[0]!.body.result.summary.action);
+    expect(byRequest(batch[0]!).qualityStatus).toBe(batch[0]!.body.result.quality.status);
     expect(byRequest(batch[2]!)).toMatchObject({ outcome: 'fail', reason: 'CORRUPT_IMAGE', error: 'Error while parsing request body' });
     expect(byRequest(batch[6]!)).toMatchObject({ appId: other.appId, reason: 'FEATURE_NOT_IN_PLAN' });
     expect(byRequest(batch[7]!)).toMatchObject({ appId: 'anonymous', statusCode: 401 });
