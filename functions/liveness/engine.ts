@@ -41,8 +41,8 @@ export interface CheckOptions {
   readonly attributes?: readonly AttributeName[];
   /**
    * 'basic' (default): the quality status from image statistics, face geometry and face count only
-   * (no extra model). 'full': also run pose and landmarks so FACE_ANGLE_TOO_LARGE and FACE_OCCLUDED
-   * can be reported.
+   * (no extra model). 'full': also run the pose model and the occlusion measure so
+   * FACE_ANGLE_TOO_LARGE and FACE_OCCLUDED can be reported.
    */
   readonly qualityStatus?: 'basic' | 'full';
 }
@@ -143,7 +143,7 @@ export class LivenessEngine {
     const families = new Set<MeasurementFamily>([
       ...familiesFor(qualityChecks),
       ...attributeFamilies(attributes),
-      ...(options.qualityStatus === 'full' ? (['pose', 'landmarks'] as const) : []),
+      ...(options.qualityStatus === 'full' ? (['pose', 'occlusion'] as const) : []),
     ]);
     const measurements = await measureQuality(this.models, decoded, face, faces.length, families, timed);
     const quality = await timed('quality', () => judgeQuality(measurements, face, qualityChecks, this.config.quality));

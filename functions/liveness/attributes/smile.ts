@@ -3,7 +3,7 @@ import { booleanConfidence } from './mouth.js';
 import type { BooleanAttribute } from './types.js';
 
 /** Mouth corners raised above the lips' midline by more than this share of the mouth width: a smile. */
-export const SMILE_LIFT = 0.06;
+export const SMILE_LIFT = 0.12;
 
 /**
  * How far the mouth corners (48, 54) sit above the midpoint of the outer lips' centre (51 top,

@@ -9,12 +9,12 @@ import {
 } from './types.js';
 
 /** Which measurement families each computable check needs (unsupported checks need none). */
-export type MeasurementFamily = 'statistics' | 'pose' | 'landmarks' | 'eyes';
+export type MeasurementFamily = 'statistics' | 'pose' | 'landmarks' | 'eyes' | 'occlusion';
 
 export const CHECK_NEEDS: Readonly<Record<QualityCheckName, readonly MeasurementFamily[]>> = {
   blur: ['statistics'],
   eyesClosed: ['landmarks', 'eyes'],
-  occlusion: ['landmarks'],
+  occlusion: ['occlusion'],
   multipleFaces: [],
   headTurned: ['pose'],
   hat: [],
@@ -54,9 +54,9 @@ export function qualityCheck(
     case 'blur':
       return answer(isBlurred(s, c), confidenceNear(s.sharpness, c.minSharpness, margin));
     case 'dull':
-      return answer(isUnderExposed(s, c), confidenceNear(s.brightness, c.minBrightness, margin));
+      return answer(isUnderExposed(s, c), confidenceNear(s.highlights, c.minHighlights, margin));
     case 'bright':
-      return answer(isOverExposed(s, c), confidenceNear(s.brightness, c.maxBrightness, margin));
+      return answer(isOverExposed(s, c), confidenceNear(s.shadows, c.maxShadows, margin));
     case 'multipleFaces':
       return answer(m.facesDetected > 1, 'high');
     case 'nonWhiteBackground': {

@@ -2,9 +2,10 @@
 export interface QualityConfig {
   /** Face sharpness 0..100 below this is SHARPNESS_ERROR / blur. */
   readonly minSharpness: number;
-  /** Face brightness 0..100 outside [min, max] is ILLUMINATION_ERROR (dull below, bright above). */
-  readonly minBrightness: number;
-  readonly maxBrightness: number;
+  /** Face highlights (brightest 5%, 0..100) below this: under-exposed (dull, ILLUMINATION_ERROR). */
+  readonly minHighlights: number;
+  /** Face shadows (darkest 5%, 0..100) above this: over-exposed (bright, ILLUMINATION_ERROR). */
+  readonly maxShadows: number;
   /** Share of face pixels clipped to black (dull) or white (bright) above this is an exposure failure. */
   readonly maxClipped: number;
   /** Left/right face luma difference 0..100 above this is uneven lighting (ILLUMINATION_ERROR). */
@@ -35,15 +36,15 @@ export interface QualityConfig {
 
 export const DEFAULT_QUALITY_CONFIG: QualityConfig = {
   minSharpness: 30,
-  minBrightness: 20,
-  maxBrightness: 85,
-  maxClipped: 0.3,
+  minHighlights: 25,
+  maxShadows: 75,
+  maxClipped: 0.45,
   maxUnevenness: 40,
   minFaceRatio: 0.12,
   maxFaceRatio: 0.8,
   minFacePixels: 48,
-  minBorderDistance: 0.02,
-  minPadding: 0.15,
+  minBorderDistance: 0.05,
+  minPadding: 0.2,
   maxYaw: 25,
   maxPitch: 25,
   maxRoll: 25,

@@ -96,6 +96,16 @@ function borderStatistics(image: DecodedImage): { brightness: number; saturation
   return { brightness: (100 * lumaSum) / n / 255, saturation: (100 * satSum) / n };
 }
 
+/** The luma below which a share `p` of the counted values lie, from a 256-bin histogram. */
+function percentile(histogram: Uint32Array, total: number, p: number): number {
+  let seen = 0;
+  for (let v = 0; v < histogram.length; v++) {
+    seen += histogram[v]!;
+    if (seen >= p * total) return v;
+  }
+  return 255;
+}
+
 /** Brightness, sharpness and exposure of the face, and the look of the background. Pure and cheap. */
 export function imageStatistics(image: DecodedImage, face: FaceBox): ImageStatistics {
   const grid = faceLumaGrid(image, face);
@@ -103,9 +113,11 @@ export function imageStatistics(image: DecodedImage, face: FaceBox): ImageStatis
   let dark = 0;
   let bright = 0;
   let leftHalf = 0;
+  const histogram = new Uint32Array(256);
   for (let g = 0; g < grid.length; g++) {
     const v = grid[g]!;
     sum += v;
+    histogram[Math.min(255, Math.round(v))]!++;
     if (g % FACE_GRID < FACE_GRID / 2) leftHalf += v;
     if (v <= DARK_CLIP) dark++;
     if (v >= BRIGHT_CLIP) bright++;
@@ -116,6 +128,8 @@ export function imageStatistics(image: DecodedImage, face: FaceBox): ImageStatis
     brightness: (100 * sum) / grid.length / 255,
     sharpness: sharpnessOf(grid),
     unevenness: (100 * Math.abs(leftHalf / half - (sum - leftHalf) / half)) / 255,
+    shadows: (100 * percentile(histogram, grid.length, 0.05)) / 255,
+    highlights: (100 * percentile(histogram, grid.length, 0.95)) / 255,
     underExposed: dark / grid.length,
     overExposed: bright / grid.length,
     backgroundBrightness: border.brightness,

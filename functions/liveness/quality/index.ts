@@ -5,7 +5,7 @@ import type { QualityConfig } from './config.js';
 import { eyeState } from './eyes.js';
 import { faceGeometry } from './geometry.js';
 import { imageStatistics } from './imageStatistics.js';
-import { detectLandmarks, type Landmarks } from './landmarks.js';
+import { detectLandmarks } from './landmarks.js';
 import { occlusionScore } from './occlusion.js';
 import { headPose } from './pose.js';
 import { qualityFailures, qualityStatusOf } from './status.js';
@@ -15,8 +15,8 @@ export * from './types.js';
 export { DEFAULT_QUALITY_CONFIG, type QualityConfig } from './config.js';
 export { CHECK_NEEDS, familiesFor, type MeasurementFamily } from './checks.js';
 
-/** Names of the optional model stages, for timings. */
-export type QualityModelStage = 'pose' | 'landmarks' | 'eyes';
+/** Names of the optional stages (models, and the occlusion colour measure), for timings. */
+export type QualityModelStage = 'pose' | 'landmarks' | 'eyes' | 'occlusion';
 
 /** Runs `work`, recording its duration under `stage` (the engine's timer); 'quality' is the cheap always-on part. */
 export type StageTimer = <T>(stage: QualityModelStage | 'quality', work: () => Promise<T> | T) => Promise<T>;
@@ -37,19 +37,19 @@ export async function measureQuality(
 ): Promise<QualityMeasurements> {
   const [statistics, geometry] = await time('quality', () => [imageStatistics(image, face), faceGeometry(image, face)] as const);
   const pose = families.has('pose') ? await time('pose', () => headPose(models, image, face)) : undefined;
-  let landmarks: Landmarks | undefined;
-  let occlusion: number | undefined;
-  if (families.has('landmarks') || families.has('eyes')) {
-    landmarks = await time('landmarks', () => detectLandmarks(models, image, face));
-    occlusion = occlusionScore(image, landmarks);
-  }
+  const occlusion = families.has('occlusion') ? await time('occlusion', () => occlusionScore(image, face)) : undefined;
+  const landmarks =
+    families.has('landmarks') || families.has('eyes')
+      ? await time('landmarks', () => detectLandmarks(models, image, face))
+      : undefined;
   const eyes = families.has('eyes') && landmarks ? await time('eyes', () => eyeState(models, image, landmarks)) : undefined;
   return {
     statistics,
     geometry,
     facesDetected,
     ...(pose ? { pose } : {}),
-    ...(landmarks ? { landmarks, occlusionScore: occlusion! } : {}),
+    ...(landmarks ? { landmarks } : {}),
+    ...(occlusion !== undefined ? { occlusionScore: occlusion } : {}),
     ...(eyes ? { eyes } : {}),
   };
 }

@@ -1,5 +1,4 @@
-import type { CropRegion, DecodedImage } from '../types.js';
-import { type Landmarks, type Point } from './landmarks.js';
+import type { CropRegion, DecodedImage, FaceBox } from '../types.js';
 import { clipRegion } from './modelInput.js';
 
 /** Mean chromaticity (r, g of r+g+b) and luma of a region, sampled on a grid of at most ~400 points. */
@@ -25,38 +24,38 @@ export function regionColour(image: DecodedImage, region: CropRegion): { r: numb
   return { r: r / n, g: g / n, luma: luma / n };
 }
 
-const boxAround = (image: DecodedImage, points: readonly Point[], grow = 0): CropRegion => {
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  const [x1, x2, y1, y2] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const gx = (x2 - x1) * grow;
-  const gy = (y2 - y1) * grow;
-  return clipRegion(image, x1 - gx, y1 - gy, x2 + gx, y2 + gy);
+/** A part of the face box, in fractions of its width and height. */
+const part = (image: DecodedImage, face: FaceBox, x1: number, y1: number, x2: number, y2: number): CropRegion => {
+  const w = face.x2 - face.x1;
+  const h = face.y2 - face.y1;
+  return clipRegion(image, face.x1 + x1 * w, face.y1 + y1 * h, face.x1 + x2 * w, face.y1 + y2 * h);
 };
 
-/** Chromaticity distance at which the occlusion score reaches 1 (skin against a cloth mask or a phone). */
-const FULL_OCCLUSION_DISTANCE = 0.12;
+/** Chromaticity distance from the reference skin at which the occlusion score reaches 1. */
+export const FULL_OCCLUSION_DISTANCE = 0.18;
 
 /**
- * How implausible the lower face's colour is for uncovered skin, 0..1: the chromaticity distance
- * between the skin between the eyebrows (rarely covered) and each of the cheeks, the mouth and the
- * chin, located by the landmarks; the worst region counts. A mask, a scarf or an object in front of
- * the face changes colour there; a hand of the same skin tone does not, which this measure misses.
+ * Chromaticity distance of the nose-and-mouth band and of the chin from the skin between the
+ * eyebrows (rarely covered), each a fixed part of the detector's face box. Landmark positions are
+ * not used: the landmark model places points unreliably on a covered face.
  */
-export function occlusionScore(image: DecodedImage, landmarks: Landmarks): number {
-  const at = (i: number) => landmarks[i]!;
-  const reference = regionColour(image, boxAround(image, [at(21), at(22), at(27), at(28)]));
-  const regions = [
-    boxAround(image, [at(31), at(3), at(29), at(2)]), // left cheek: nose side to jaw
-    boxAround(image, [at(35), at(13), at(29), at(14)]), // right cheek
-    boxAround(image, landmarks.slice(48, 60), 0.1), // mouth
-    boxAround(image, [at(57), at(7), at(9), at(8)]), // chin
-  ];
-  const worst = Math.max(
-    ...regions.map((region) => {
-      const c = regionColour(image, region);
-      return Math.hypot(c.r - reference.r, c.g - reference.g);
-    }),
-  );
-  return Math.min(1, worst / FULL_OCCLUSION_DISTANCE);
+export function lowerFaceDistances(image: DecodedImage, face: FaceBox): { nose: number; chin: number } {
+  const reference = regionColour(image, part(image, face, 0.4, 0.12, 0.6, 0.28));
+  const distance = (region: CropRegion) => {
+    const c = regionColour(image, region);
+    return Math.hypot(c.r - reference.r, c.g - reference.g);
+  };
+  return { nose: distance(part(image, face, 0.4, 0.5, 0.6, 0.65)), chin: distance(part(image, face, 0.35, 0.85, 0.65, 0.97)) };
+}
+
+/**
+ * How implausible the lower face's colour is for uncovered skin, 0..1: the smaller of the nose
+ * band's and the chin's distance from the reference skin, over FULL_OCCLUSION_DISTANCE (a mask or
+ * scarf covers both; a beard or a shadow rarely changes both). On our development faces 95% of
+ * live faces score under 0.44 and 90% of synthetic masks (blue, white, black, navy) over 0.38; a
+ * hand or a mask of skin colour is not seen by this measure.
+ */
+export function occlusionScore(image: DecodedImage, face: FaceBox): number {
+  const { nose, chin } = lowerFaceDistances(image, face);
+  return Math.min(1, Math.min(nose, chin) / FULL_OCCLUSION_DISTANCE);
 }

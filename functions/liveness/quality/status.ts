@@ -1,11 +1,15 @@
 import type { QualityConfig } from './config.js';
 import type { FaceGeometry, ImageStatistics, QualityMeasurements, QualityStatus } from './types.js';
 
-/** Exposure failures on their own: under- and over-exposure (used by status, dull, bright). */
+/**
+ * Under-exposed: even the face's highlights are dark, or much of it is crushed to black. Judged on
+ * the highlights rather than the mean so a dark-skinned face in good light is not called dull.
+ */
 export const isUnderExposed = (s: ImageStatistics, c: QualityConfig) =>
-  s.brightness < c.minBrightness || s.underExposed > c.maxClipped;
+  s.highlights < c.minHighlights || s.underExposed > c.maxClipped;
+/** Over-exposed: even the face's shadows are bright, or much of it is blown to white. */
 export const isOverExposed = (s: ImageStatistics, c: QualityConfig) =>
-  s.brightness > c.maxBrightness || s.overExposed > c.maxClipped;
+  s.shadows > c.maxShadows || s.overExposed > c.maxClipped;
 export const isBlurred = (s: ImageStatistics, c: QualityConfig) => s.sharpness < c.minSharpness;
 
 const faceRatio = (g: FaceGeometry) => Math.max(g.widthRatio, g.heightRatio);
@@ -23,7 +27,7 @@ export const eyesClosed = (m: QualityMeasurements, c: QualityConfig) =>
 
 /**
  * Every failing YouLive status for the measurements, in precedence order: the face count, then
- * where the face is (a cropped or tiny face makes the other measures meaningless), then light and
+ * where the face is (too close first: it is the usual reason a face is cut off; a cropped or tiny face makes the other measures meaningless), then light and
  * focus, then pose and occlusion when those models ran. Empty when the image is valid.
  * INCONSISTENT_DETECTION needs several frames and is never produced from one image.
  */
@@ -34,8 +38,8 @@ export function qualityFailures(m: QualityMeasurements, facePixels: number, c: Q
     if (when) failures.push(status);
   };
   fail('MULTIPLE_FACES', m.facesDetected > 1);
-  fail('FACE_CROPPED', g.cropped);
   fail('FACE_TOO_CLOSE', faceRatio(g) > c.maxFaceRatio);
+  fail('FACE_CROPPED', g.cropped);
   fail('FACE_TOO_FAR', isTooFar(g, facePixels, c));
   fail('FACE_CLOSE_TO_BORDER', !g.cropped && g.borderDistance < c.minBorderDistance);
   fail('FACE_WITHOUT_PADDING', !g.cropped && g.borderDistance >= c.minBorderDistance && minMargin(g) < c.minPadding);

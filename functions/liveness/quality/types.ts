@@ -104,6 +104,9 @@ export interface ImageStatistics {
   readonly brightness: number;
   /** Focus measure of the face region, 0 (flat) .. 100 (crisp). */
   readonly sharpness: number;
+  /** Luma 0..100 of the face's darkest 5% and brightest 5%: exposure judged on the range, not on skin tone. */
+  readonly shadows: number;
+  readonly highlights: number;
   /** Difference between the mean luma of the face's left and right halves, 0..100 (side lighting). */
   readonly unevenness: number;
   /** Share of face pixels at or under the dark clip level, 0..1. */
@@ -131,7 +134,7 @@ export interface QualityMeasurements {
   readonly pose?: HeadPose;
   /** 68 landmark points in image pixels (x, y), when the landmark model ran. */
   readonly landmarks?: readonly (readonly [number, number])[];
-  /** 0..1: how implausible the landmark layout is for an unoccluded face (landmark model). */
+  /** 0..1: how implausible the lower face's colour is for uncovered skin (see occlusion.ts), when asked for. */
   readonly occlusionScore?: number;
   readonly eyes?: EyeState;
 }
