@@ -29,6 +29,9 @@ export interface LocalStack {
   readonly dynamoDbEndpoint: string;
   readonly s3Endpoint: string;
   readonly devApp?: { readonly appId: string; readonly appKey: string; readonly rotated: boolean };
+  /** Stop one backing service alone (fault tests: a real outage, not a mock). */
+  stopDynamoDb(): Promise<void>;
+  stopS3(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,7 +77,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const bucket = options.env?.[ENV.cropsBucket] ?? process.env[ENV.cropsBucket] ?? DEFAULT_CROPS_BUCKET;
     const s3 = new S3rver({ port: await freePort(), address: '127.0.0.1', silent: true, directory: s3Dir, configureBuckets: [{ name: bucket }] });
     const s3Address = await s3.run();
-    stops.push(() => s3.close());
+    let s3Closed = false;
+    const closeS3 = async () => {
+      if (!s3Closed) await s3.close();
+      s3Closed = true;
+    };
+    stops.push(closeS3);
     const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
 
     Object.assign(process.env, {
@@ -125,7 +133,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }),
     );
     const { port } = server.address() as AddressInfo;
-    return { url: `http://${host}:${port}`, dynamoDbEndpoint: dynamo.endpoint, s3Endpoint, ...(devApp ? { devApp } : {}), stop };
+    return {
+      url: `http://${host}:${port}`,
+      dynamoDbEndpoint: dynamo.endpoint,
+      s3Endpoint,
+      ...(devApp ? { devApp } : {}),
+      stopDynamoDb: () => dynamo.stop(),
+      stopS3: closeS3,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

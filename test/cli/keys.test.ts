@@ -1,0 +1,65 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildKeysProgram } from '../../functions/cli/keys.js';
+import { type ApiStack, checkMultipart, selfie640, startApiStack } from '../api/apiStack.js';
+
+/** Runs `npm run keys -- ...args` in-process against the stack's DynamoDB Local; returns what it printed. */
+async function keys(api: ApiStack, ...args: string[]): Promise<string> {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void lines.push(parts.join(' ')));
+  try {
+    await buildKeysProgram().exitOverride().parseAsync(['node', 'keys', '--endpoint', api.stack.dynamoDbEndpoint, ...args]);
+  } finally {
+    log.mockRestore();
+  }
+  return lines.join('\n');
+}
+
+const keyIn = (out: string) => /appKey: (\S+)/.exec(out)?.[1] ?? '';
+
+describe('keys CLI against DynamoDB Local', () => {
+  let api: ApiStack;
+  let selfie: Buffer;
+  beforeAll(async () => {
+    api = await startApiStack();
+    selfie = await selfie640(1);
+  });
+  afterAll(async () => api?.stop());
+
+  it('creates, lists, rotates, revokes and re-plans an app; only the key hash is stored', async () => {
+    const created = await keys(api, 'create', 'cli-bank', '--plan', 'sandbox', '--description', 'test bank');
+    const key = keyIn(created);
+    expect(key).toMatch(/^cli-bank\./);
+    const { Item } = await api.db.send(new GetCommand({ TableName: api.config.tables.apps, Key: { appId: 'cli-bank' } }));
+    expect(JSON.stringify(Item)).not.toContain(key);
+    expect(Item?.keyHash).toMatch(/^[0-9a-f]{64}$/);
+
+    const listed = await keys(api, 'list', '--json');
+    expect(listed).toContain('"appId":"cli-bank"');
+    expect(listed).not.toContain('keyHash');
+    expect(listed).not.toContain(key);
+
+    const headers = { appId: 'cli-bank', appKey: key };
+    expect((await checkMultipart(api, headers, selfie)).status).toBe(200);
+
+    const rotatedKey = keyIn(await keys(api, 'rotate', 'cli-bank'));
+    expect(rotatedKey).not.toBe(key);
+    expect((await checkMultipart(api, headers, selfie)).status).toBe(401);
+    expect((await checkMultipart(api, { appId: 'cli-bank', appKey: rotatedKey }, selfie)).status).toBe(200);
+
+    await keys(api, 'revoke', 'cli-bank');
+    expect((await checkMultipart(api, { appId: 'cli-bank', appKey: rotatedKey }, selfie)).status).toBe(403);
+
+    await keys(api, 'set-plan', 'cli-bank', 'standard');
+    const again = keyIn(await keys(api, 'rotate', 'cli-bank'));
+    const crop = await checkMultipart(api, { appId: 'cli-bank', appKey: again }, selfie, { returnCroppedImageURL: 'yes' });
+    expect(crop.status).toBe(200);
+  });
+
+  it('refuses unknown plans, taken app ids and unknown apps', async () => {
+    await expect(keys(api, 'create', 'cli-plan', '--plan', 'platinum')).rejects.toThrow(/unknown plan/);
+    await keys(api, 'create', 'cli-taken');
+    await expect(keys(api, 'create', 'cli-taken')).rejects.toThrow(/already exists/);
+    await expect(keys(api, 'rotate', 'cli-nobody')).rejects.toThrow(/does not exist/);
+  });
+});
