@@ -69,12 +69,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
  * base64 binary bodies, requestContext.requestId), runs the same handlers as Lambda and writes
  * their result as the HTTP response. Unknown routes get the HyperVerge 404 body.
  */
-export function createGateway(options: GatewayOptions): Server {
+export function createGateway(options: GatewayOptions): Server & { inFlight(): number } {
   const routes = options.routes.map((route) => ({ ...route, ...compile(route.resource) }));
   const timeoutMs = options.timeoutMs ?? 29_000;
+  let inFlight = 0;
 
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     const requestId = randomUUID();
+    inFlight++;
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       const method = (req.method ?? 'GET').toUpperCase();
@@ -175,6 +177,9 @@ export function createGateway(options: GatewayOptions): Server {
       console.error(JSON.stringify({ level: 'ERROR', message: 'gateway: handler failed', requestId, errorName: (error as Error).name }));
       if (!res.headersSent) sendJson(res, 500, failure('INTERNAL', 'SERVER_ERROR', 'an unexpected error occurred', requestId));
       else res.destroy();
+    } finally {
+      inFlight--;
     }
   });
+  return Object.assign(server, { inFlight: () => inFlight });
 }

@@ -120,18 +120,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const server: import('node:http').Server = createGateway({ routes: ROUTES, maxBodyBytes });
+    const server = createGateway({ routes: ROUTES, maxBodyBytes });
     await new Promise<void>((done, fail) => {
       server.once('error', fail);
       server.listen(options.port ?? 3000, host, () => done());
     });
-    stops.push(
-      () =>
-        new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
-    );
+    stops.push(async () => {
+      // Stop accepting, let requests in progress finish (they still need DynamoDB and S3), then close.
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + 30_000;
+      while (server.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      server.closeAllConnections();
+      await closed;
+    });
     const { port } = server.address() as AddressInfo;
     return {
       url: `http://${host}:${port}`,
