@@ -30,7 +30,15 @@ const templates = new Map<Architecture, Template>();
 beforeAll(async () => {
   const app = new App({ context: cdkContext, outdir });
   for (const stack of await addRegionStacks(app, deployment)) stacks.set(stack.config.architecture, stack);
-  app.synth();
+  // CDK's CloudFormation schema validation is asserted in regionStacks.test.ts; here it would only cost ~20 s.
+  const validation = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  try {
+    app.synth();
+  } finally {
+    if (validation === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = validation;
+  }
   for (const [arch, stack] of stacks) templates.set(arch, Template.fromStack(stack));
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -64,6 +72,18 @@ describe.each(ARCHITECTURES.map((a) => [a]))('native layer for linux-%s', (arch)
     expect(machine(join(modules, `@img/sharp-linux-${arch}/lib/${sharpBinary}`))).toBe(expected);
     expect(existsSync(join(modules, `@img/sharp-linux-${other}`))).toBe(false);
   });
+});
+
+it('switches functions and the native layer to x64 when the region asks for it', () => {
+  for (const arch of ARCHITECTURES) {
+    const expected = arch === 'arm64' ? 'arm64' : 'x86_64';
+    const json = templates.get(arch)!.toJSON();
+    expect(json.Resources[functionId(arch, 'checkLiveness')].Properties.Architectures).toEqual([expected]);
+    const native = Object.values(json.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>).find(
+      (r) => r.Type === 'AWS::Lambda::LayerVersion' && String(r.Properties.Description).includes('onnxruntime-node'),
+    )!;
+    expect(native.Properties.CompatibleArchitectures).toEqual([expected]);
+  }
 });
 
 describe('each function with its layers', () => {

@@ -48,6 +48,14 @@ it('synthesises exactly one stack per configured region, in the configured AWS r
   }
 });
 
+it('passes CDK\'s built-in CloudFormation schema validation for every stack', () => {
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { summary?: { pluginName?: string }; violations?: unknown[] }[];
+  };
+  const violations = report.pluginReports.flatMap((r) => r.violations ?? []);
+  expect(violations).toEqual([]);
+});
+
 describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, RegionConfig]))('region %s', (code, region) => {
   const t = () => templates.get(code)!;
   const stack = () => stacks.get(code)!;
