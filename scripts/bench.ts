@@ -10,6 +10,7 @@ import { decodeImage } from '../functions/liveness/stages/decode.js';
 import { detectorInput, placement } from '../functions/liveness/stages/detect.js';
 import { resampleArea } from '../functions/liveness/stages/resample.js';
 import { toPlanes } from '../functions/liveness/stages/score.js';
+import { benchOptionalStages } from './benchOptionalStages.js';
 
 sharp.concurrency(1);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -93,6 +94,9 @@ async function main(): Promise<void> {
     `\n640x480 end to end / models only = ${(vga / floor.median).toFixed(2)}x (target <= 2x)`,
   );
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+
+  // Optional stages (issue 5): each quality-check family and attribute on the same 640x480 image.
+  await benchOptionalStages(engine, vgaBytes, ITERATIONS);
 }
 
 if (!existsSync(samplePhoto)) throw new Error(`sample photo missing: ${samplePhoto} (run npm ci)`);

@@ -35,7 +35,7 @@ export interface QualityConfig {
 }
 
 export const DEFAULT_QUALITY_CONFIG: QualityConfig = {
-  minSharpness: 30,
+  minSharpness: 45,
   minHighlights: 25,
   maxShadows: 75,
   maxClipped: 0.45,

@@ -2,13 +2,12 @@ import type { DecodedImage, FaceBox } from '../types.js';
 import type { ImageStatistics } from './types.js';
 
 /** Side of the grid the face is averaged onto: measures do not depend on the photo's resolution. */
-export const FACE_GRID = 96;
+export const FACE_GRID = 64;
 const DARK_CLIP = 16;
 const BRIGHT_CLIP = 245;
 /** Border strip width, as a fraction of the image's shorter side, taken as background. */
 const BORDER_STRIP = 0.06;
 
-const luma = (rgb: Buffer, i: number) => 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
 
 /**
  * The face box's luma area-averaged onto a FACE_GRID x FACE_GRID grid (integer pixel sums, so it
@@ -19,26 +18,34 @@ export function faceLumaGrid(image: DecodedImage, face: FaceBox, size = FACE_GRI
   const y1 = Math.max(0, Math.floor(face.y1));
   const x2 = Math.min(image.width, Math.max(x1 + 1, Math.ceil(face.x2)));
   const y2 = Math.min(image.height, Math.max(y1 + 1, Math.ceil(face.y2)));
-  const sums = new Float32Array(size * size);
-  const counts = new Uint32Array(size * size);
   const w = x2 - x1;
   const h = y2 - y1;
-  for (let y = y1; y < y2; y++) {
-    const gy = Math.min(size - 1, Math.floor(((y - y1) * size) / h));
+  // At most MAX_SAMPLES_PER_CELL samples per cell and axis: a large face costs what a small one does.
+  const stepX = Math.max(1, Math.floor(w / (size * MAX_SAMPLES_PER_CELL)));
+  const stepY = Math.max(1, Math.floor(h / (size * MAX_SAMPLES_PER_CELL)));
+  const cellOfX = new Int32Array(w);
+  for (let x = 0; x < w; x += stepX) cellOfX[x] = Math.min(size - 1, Math.floor((x * size) / w));
+  const sums = new Float32Array(size * size);
+  const counts = new Uint16Array(size * size);
+  const rgb = image.rgb;
+  for (let y = y1; y < y2; y += stepY) {
+    const row = Math.min(size - 1, Math.floor(((y - y1) * size) / h)) * size;
     let i = 3 * (y * image.width + x1);
-    for (let x = x1; x < x2; x++, i += 3) {
-      const g = gy * size + Math.min(size - 1, Math.floor(((x - x1) * size) / w));
-      sums[g]! += luma(image.rgb, i);
+    const di = 3 * stepX;
+    for (let x = 0; x < w; x += stepX, i += di) {
+      const g = row + cellOfX[x]!;
+      sums[g]! += 0.299 * rgb[i]! + 0.587 * rgb[i + 1]! + 0.114 * rgb[i + 2]!;
       counts[g]!++;
     }
   }
-  // A face smaller than the grid leaves empty cells: copy the nearest filled cell above/left.
+  // A face smaller than the grid leaves empty cells: copy the nearest filled cell to the left or above.
   for (let g = 0; g < sums.length; g++) {
     if (counts[g]! > 0) sums[g] = sums[g]! / counts[g]!;
     else sums[g] = g % size > 0 ? sums[g - 1]! : g >= size ? sums[g - size]! : 0;
   }
   return sums;
 }
+const MAX_SAMPLES_PER_CELL = 2;
 
 /** Relative Laplacian energy at which sharpness reads 63: set on real photos and blurred copies of them. */
 const SHARPNESS_SCALE = 0.25;
@@ -72,29 +79,34 @@ export function sharpnessOf(grid: Float32Array, size = FACE_GRID): number {
 function borderStatistics(image: DecodedImage): { brightness: number; saturation: number } {
   const { width, height, rgb } = image;
   const strip = Math.max(1, Math.round(BORDER_STRIP * Math.min(width, height)));
-  // Sample every `step`-th pixel: the background is smooth and this must stay well under a millisecond.
-  const step = Math.max(1, Math.floor(Math.min(width, height) / 200));
+  // About BORDER_SAMPLES samples whatever the image size: the background is smooth.
+  const area = 2 * strip * (width + height);
+  const step = Math.max(1, Math.floor(Math.sqrt(area / BORDER_SAMPLES)));
   let lumaSum = 0;
   let satSum = 0;
   let n = 0;
-  const sample = (x: number, y: number) => {
-    const i = 3 * (y * width + x);
-    const max = Math.max(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!);
-    const min = Math.min(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!);
-    lumaSum += luma(rgb, i);
-    satSum += max === 0 ? 0 : (max - min) / max;
-    n++;
+  const sampleRow = (y: number, from: number, to: number) => {
+    for (let x = from, i = 3 * (y * width + from); x < to; x += step, i += 3 * step) {
+      const r = rgb[i]!;
+      const g = rgb[i + 1]!;
+      const b = rgb[i + 2]!;
+      const max = r > g ? (r > b ? r : b) : g > b ? g : b;
+      const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+      lumaSum += 0.299 * r + 0.587 * g + 0.114 * b;
+      if (max > 0) satSum += (max - min) / max;
+      n++;
+    }
   };
   for (let y = 0; y < height; y += step) {
-    if (y < strip || y >= height - strip) {
-      for (let x = 0; x < width; x += step) sample(x, y);
-    } else {
-      for (let x = 0; x < strip; x += step) sample(x, y);
-      for (let x = width - strip; x < width; x += step) sample(x, y);
+    if (y < strip || y >= height - strip) sampleRow(y, 0, width);
+    else {
+      sampleRow(y, 0, strip);
+      sampleRow(y, width - strip, width);
     }
   }
   return { brightness: (100 * lumaSum) / n / 255, saturation: (100 * satSum) / n };
 }
+const BORDER_SAMPLES = 2000;
 
 /** The luma below which a share `p` of the counted values lie, from a 256-bin histogram. */
 function percentile(histogram: Uint32Array, total: number, p: number): number {
@@ -114,11 +126,12 @@ export function imageStatistics(image: DecodedImage, face: FaceBox): ImageStatis
   let bright = 0;
   let leftHalf = 0;
   const histogram = new Uint32Array(256);
-  for (let g = 0; g < grid.length; g++) {
+  const halfRow = FACE_GRID / 2;
+  for (let g = 0, column = 0; g < grid.length; g++, column = column === FACE_GRID - 1 ? 0 : column + 1) {
     const v = grid[g]!;
     sum += v;
-    histogram[Math.min(255, Math.round(v))]!++;
-    if (g % FACE_GRID < FACE_GRID / 2) leftHalf += v;
+    histogram[(v + 0.5) | 0]!++;
+    if (column < halfRow) leftHalf += v;
     if (v <= DARK_CLIP) dark++;
     if (v >= BRIGHT_CLIP) bright++;
   }

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LivenessEngine } from '../../../functions/liveness/engine.js';
 import { QUALITY_CHECK_NAMES, type QualityCheckName, type QualityStatus } from '../../../functions/liveness/quality/types.js';
-import { samplePhotos } from '../../helpers/faces.js';
+import { labelledImages, samplePhotos, skipReasonWithoutFaces } from '../../helpers/faces.js';
 import { type SelfieVariants, selfieVariants, turnedHeadSelfie, type VariantKind } from './faceVariants.js';
 
 const engine = new LivenessEngine();
@@ -101,9 +102,22 @@ describe('pose and eye checks on a real turned head', () => {
 
 describe('several faces', () => {
   it('a group photo is MULTIPLE_FACES and multipleFaces', async () => {
-    const a = await engine.check(await import('node:fs').then((fs) => fs.readFileSync(samplePhotos[3]!)), { qualityChecks: ['multipleFaces'] });
+    const a = await engine.check(readFileSync(samplePhotos[3]!), { qualityChecks: ['multipleFaces'] });
     expect(a.faces.length).toBeGreaterThan(1);
     expect(a.quality.status).toBe('MULTIPLE_FACES');
     expect(a.quality.checks).toEqual({ multipleFaces: { value: 'yes', confidence: 'high' } });
+  });
+});
+
+describe.skipIf(skipReasonWithoutFaces('quality on labelled live photos'))('quality on the labelled live photos', () => {
+  it('calls at least 95% of genuine captures neither too dark, too bright nor blurred, across skin tones', async () => {
+    const live = labelledImages().filter((image) => image.label === 'live');
+    let lightOrFocusFailures = 0;
+    for (const image of live) {
+      const a = await engine.check(readFileSync(image.path));
+      if (a.quality.failures.some((f) => f === 'ILLUMINATION_ERROR' || f === 'SHARPNESS_ERROR')) lightOrFocusFailures++;
+    }
+    expect(live.length).toBeGreaterThan(50);
+    expect(lightOrFocusFailures / live.length).toBeLessThanOrEqual(0.05);
   });
 });
