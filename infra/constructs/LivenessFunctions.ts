@@ -101,7 +101,7 @@ export class LivenessFunctions extends Construct {
       [ENV.transactionRetentionDays]: String(region.transactionRetentionDays),
       [ENV.maxBodyBytes]: String(region.maxBodyBytes),
       LIVENESS_MODEL_DIR: '/opt/models',
-      POWERTOOLS_SERVICE_NAME: 'liveness',
+      POWERTOOLS_SERVICE_NAME: 'open-liveness',
       POWERTOOLS_METRICS_NAMESPACE: 'OpenLiveness',
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
