@@ -29,7 +29,8 @@ export const eyesClosed = (m: QualityMeasurements, c: QualityConfig) =>
  * Every failing YouLive status for the measurements, in precedence order: the face count, then
  * where the face is (too close first: it is the usual reason a face is cut off; a cropped or tiny face makes the other measures meaningless), then light and
  * focus, then pose and occlusion when those models ran. Empty when the image is valid.
- * INCONSISTENT_DETECTION needs several frames and is never produced from one image.
+ * INCONSISTENT_DETECTION needs several frames and is never produced from one image; UNKNOWN when
+ * the statistics could not be measured.
  */
 export function qualityFailures(m: QualityMeasurements, facePixels: number, c: QualityConfig): QualityStatus[] {
   const { geometry: g, statistics: s } = m;
@@ -37,6 +38,8 @@ export function qualityFailures(m: QualityMeasurements, facePixels: number, c: Q
   const fail = (status: QualityStatus, when: boolean) => {
     if (when) failures.push(status);
   };
+  // A degenerate face region (a box of no area) leaves nothing to measure: say so rather than guess.
+  if (!Object.values(s).every(Number.isFinite)) return ['UNKNOWN'];
   fail('MULTIPLE_FACES', m.facesDetected > 1);
   fail('FACE_TOO_CLOSE', faceRatio(g) > c.maxFaceRatio);
   fail('FACE_CROPPED', g.cropped);

@@ -54,6 +54,10 @@ describe('quality status from measurements', () => {
     expect(failures(underExposed)).toEqual(['ILLUMINATION_ERROR']);
   });
 
+  it('is UNKNOWN when the statistics could not be measured', () => {
+    expect(failures({ ...measured(), statistics: { ...statistics, sharpness: Number.NaN } })).toEqual(['UNKNOWN']);
+  });
+
   it('reports pose and occlusion only when they were measured', () => {
     expect(failures(measured(undefined, { pose: { yaw: 40, pitch: 0, roll: 0 } }))).toEqual(['FACE_ANGLE_TOO_LARGE']);
     expect(failures(measured(undefined, { pose: { yaw: 0, pitch: 0, roll: 30 } }))).toEqual(['FACE_ANGLE_TOO_LARGE']);
