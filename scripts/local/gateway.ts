@@ -118,9 +118,13 @@ export function createGateway(options: GatewayOptions): Server & { inFlight(): n
         query[k] = v;
         (multiQuery[k] ??= []).push(v);
       }
-      const pathParameters = Object.fromEntries(
-        match.route.names.map((name, i) => [name, decodeURIComponent(match.found![i + 1]!)]),
-      );
+      let pathParameters: Record<string, string>;
+      try {
+        pathParameters = Object.fromEntries(match.route.names.map((name, i) => [name, decodeURIComponent(match.found![i + 1]!)]));
+      } catch {
+        req.resume();
+        return sendJson(res, 404, failure('NOT_FOUND', 'ROUTE_NOT_FOUND', 'malformed path', requestId));
+      }
       const text = TEXT_TYPES.test(req.headers['content-type'] ?? '');
       const now = Date.now();
       const event: APIGatewayProxyEvent = {

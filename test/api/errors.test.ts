@@ -248,6 +248,8 @@ describe('the error catalogue of SPEC §3, over real HTTP', () => {
       { method: 'POST', headers: { ...h, 'content-type': 'text/plain' }, body: 'hello' },
       { method: 'POST', headers: { ...h, appId: '../../etc', appKey: "' OR 1=1 --" }, body: 'x' },
       { method: 'POST', headers: { ...h, 'x-api-key': '.'.repeat(2000) }, body: 'x' },
+      { method: 'POST', headers: { ...h, appId: 'a'.repeat(3000), appKey: 'k' }, body: 'x' },
+      { method: 'POST', headers: { ...h, transactionId: '#'.repeat(128) }, body: 'x' },
     ];
     const forms: [string, Buffer][] = [
       ['random bytes', randomBytes(5000)],
@@ -258,6 +260,9 @@ describe('the error catalogue of SPEC §3, over real HTTP', () => {
     ];
     const results: number[] = [];
     for (const init of attempts) results.push((await send(url, init)).status);
+    for (const path of ['/v1/croppedFace/%E0%A4%A', '/v1/transactions/%ff', `/v1/transactions/${'t'.repeat(500)}`, '/v1/croppedFace/..%2F..%2Fetc']) {
+      results.push((await send(`${api.stack.url}${path}`, { headers: app.headers })).status);
+    }
     for (const [, bytes] of forms) results.push((await checkMultipart(api, app.headers, bytes)).status);
     for (const status of results) {
       expect(status).toBeGreaterThanOrEqual(400);

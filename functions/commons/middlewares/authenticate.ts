@@ -1,5 +1,5 @@
 import { ApiError } from '../apiErrors.js';
-import { appIdOfKey, keyMatchesHash } from '../keys.js';
+import { appIdOfKey, isValidAppId, keyMatchesHash } from '../keys.js';
 import { type Feature, isPlanName, PLANS } from '../plans.js';
 import type { AppStore } from '../stores/appStore.js';
 import { type ApiMiddleware, header } from './apiState.js';
@@ -18,7 +18,7 @@ export function authenticate(options: { apps: () => AppStore; feature: Feature }
       if (!key) throw unauthorized();
       // x-api-key alone works because our keys name their app; with appId the hash alone decides.
       const appId = header(event, 'appid') ?? appIdOfKey(key);
-      if (!appId) throw unauthorized();
+      if (!appId || !isValidAppId(appId) || key.length > 256) throw unauthorized();
       const app = await options.apps().get(appId);
       if (!app || !keyMatchesHash(key, app.keyHash)) throw unauthorized();
       if (app.status !== 'active') throw new ApiError('FORBIDDEN', 'KEY_REVOKED', 'this app key has been revoked');
