@@ -4,6 +4,8 @@ import { evalCommand, type EvalFlags } from '../evaluation/command.js';
 import { livenessDetails } from '../liveness/details.js';
 import { DEFAULT_THRESHOLD, LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
+import { ATTRIBUTE_NAMES, type AttributeName, isAttributeName } from '../liveness/attributes/types.js';
+import { isQualityCheckName, QUALITY_CHECK_NAMES, type QualityCheckName } from '../liveness/quality/types.js';
 import { SELECTION_CRITERIA, type SelectionCriteria } from '../liveness/types.js';
 
 export function parseThreshold(value: string): number {
@@ -14,10 +16,25 @@ export function parseThreshold(value: string): number {
   return t;
 }
 
+/** A comma-separated list whose every item passes `accept`. */
+function listOf<T extends string>(accept: (name: string) => name is T, allowed: readonly string[]) {
+  return (value: string): T[] => {
+    const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+    const unknown = names.filter((n) => !accept(n));
+    if (unknown.length > 0 || names.length === 0) {
+      throw new InvalidArgumentError(`unknown ${unknown.join(', ') || 'empty list'}; choose from ${allowed.join(', ')}`);
+    }
+    return names as T[];
+  };
+}
+
 interface CheckFlags {
   json?: boolean;
   threshold?: number;
   selection: SelectionCriteria;
+  qualityChecks?: QualityCheckName[];
+  attributes?: AttributeName[];
+  quality?: 'basic' | 'full';
 }
 
 async function check(files: string[], flags: CheckFlags): Promise<number> {
@@ -28,7 +45,8 @@ async function check(files: string[], flags: CheckFlags): Promise<number> {
       const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
         throw Object.assign(new Error(`cannot read ${file}: ${error.code ?? error.message}`), { code: 'UNREADABLE_FILE' });
       });
-      const details = { file, ...livenessDetails(await engine.check(bytes, flags)) };
+      const assessment = await engine.check(bytes, { ...flags, qualityStatus: flags.quality });
+      const details = { file, ...livenessDetails(assessment), qualityStatus: assessment.quality.status };
       if (flags.json) {
         console.log(JSON.stringify(details));
       } else {
@@ -65,6 +83,21 @@ export function buildProgram(): Command {
       new Option('--selection <criteria>', 'which face to judge when there are several')
         .choices(SELECTION_CRITERIA)
         .default('CLOSEST_TO_CAMERA'),
+    )
+    .option(
+      '--quality-checks <names>',
+      `comma-separated qualityChecks to answer: ${QUALITY_CHECK_NAMES.join(', ')}`,
+      listOf(isQualityCheckName, QUALITY_CHECK_NAMES),
+    )
+    .option(
+      '--attributes <names>',
+      `comma-separated face attributes: ${ATTRIBUTE_NAMES.join(', ')}`,
+      listOf(isAttributeName, ATTRIBUTE_NAMES),
+    )
+    .addOption(
+      new Option('--quality <level>', 'quality status: basic (no extra model) or full (adds head pose and occlusion)')
+        .choices(['basic', 'full'])
+        .default('basic'),
     )
     .action(async (files: string[], flags: CheckFlags) => {
       process.exitCode = await check(files, flags);

@@ -65,6 +65,23 @@ describe('liveness check (CLI, no server)', () => {
     expect(badSelection.stderr).toContain('CLOSEST_TO_CENTER');
   });
 
+  it('answers the requested quality checks and attributes, and only those', async () => {
+    const args = ['check', '--json', '--quality-checks', 'blur,hat', '--attributes', 'ageRange', samplePhotos[1]!];
+    const result = JSON.parse((await liveness(...args)).stdout);
+    expect(Object.keys(result.qualityChecks).sort()).toEqual(['blur', 'hat']);
+    expect(result.qualityChecks.hat.value).toBe('unsupported');
+    expect(['yes', 'no']).toContain(result.qualityChecks.blur.value);
+    expect(result.ageRange.low).toBeLessThan(result.ageRange.high);
+    expect(result.gender).toBeUndefined();
+    expect(typeof result.qualityStatus).toBe('string');
+    const plain = JSON.parse((await liveness('check', '--json', samplePhotos[1]!)).stdout);
+    expect(plain.qualityChecks).toBeUndefined();
+    expect(plain.ageRange).toBeUndefined();
+    const unknown = await liveness('check', '--quality-checks', 'blurry', samplePhotos[1]!);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('unknown blurry');
+  });
+
   it('documents itself in --help', async () => {
     const { code, stdout } = await liveness('check', '--help');
     expect(code).toBe(0);
