@@ -23,6 +23,10 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
   child.stdout?.resume();
   child.on('error', (e) => (exited = `could not start java (${e.message}); DynamoDB Local needs Java 17 on PATH`));
   child.on('exit', (code, signal) => (exited ??= `DynamoDB Local exited (${code ?? signal}): ${stderr.trim()}`));
+  // If this process ends without stop() (a crash, process.exit), do not leave Java running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const deadline = Date.now() + 60_000;

@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+
+function waitFor(child: ChildProcess, pattern: RegExp, output: { text: string }): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const found = pattern.exec(output.text);
+      if (found) resolve(found);
+    };
+    child.stdout?.on('data', (d: Buffer) => {
+      output.text += d.toString();
+      check();
+    });
+    child.stderr?.on('data', (d: Buffer) => (output.text += d.toString()));
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ${pattern}:\n${output.text}`)));
+    check();
+  });
+}
+
+const refused = async (url: string) => {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+describe('npm start: the one-command local stack', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'liveness-start-'));
+  let child: ChildProcess | undefined;
+  afterAll(async () => {
+    // SIGTERM lets the stack stop DynamoDB Local (SIGKILL would orphan the Java process).
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child!.once('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the API with the dev credentials it was given, keeps data on disk, and Ctrl-C stops everything it started', async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--port', '0', '--data-dir', dir], {
+      cwd: root,
+      env: {
+        ...process.env,
+        LIVENESS_DEV_APP_ID: 'start-test',
+        LIVENESS_DEV_APP_KEY: 'start-test.0123456789abcdefghij',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = { text: '' };
+    await waitFor(child, /Ctrl-C stops everything/, output);
+    const url = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.text)![1]!;
+    expect(output.text).toContain('appId=start-test');
+
+    const endpoints = JSON.parse(readFileSync(join(dir, 'endpoints.json'), 'utf8')) as { dynamoDbEndpoint: string; s3Endpoint: string };
+    const health = await fetch(`${url}/v1/health`);
+    expect(health.status).toBe(200);
+    const unauthorized = await fetch(`${url}/v1/transactions/x`, { headers: { appId: 'start-test', appKey: 'wrong' } });
+    expect(unauthorized.status).toBe(401);
+    const authorized = await fetch(`${url}/v1/transactions/none-yet`, { headers: { 'x-api-key': 'start-test.0123456789abcdefghij' } });
+    expect(authorized.status).toBe(404);
+    expect(existsSync(join(dir, 'dynamodb', 'shared-local-instance.db'))).toBe(true);
+
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(existsSync(join(dir, 'endpoints.json'))).toBe(false);
+    expect(await refused(`${url}/v1/health`)).toBe(true);
+    expect(await refused(endpoints.dynamoDbEndpoint)).toBe(true);
+    expect(await refused(endpoints.s3Endpoint)).toBe(true);
+  });
+});
