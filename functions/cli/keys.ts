@@ -89,6 +89,13 @@ export function buildKeysProgram(): Command {
       console.log(`${app.appId} now on plan ${app.plan}`);
     });
   program
+    .command('set-rules <appId> <rules>')
+    .description("judge this app by a rules document instead of its plan's ('plan' goes back to the plan's)")
+    .action(async (appId: string, rules: string) => {
+      const app = await admin().setRules(appId, rules === 'plan' ? null : rules);
+      console.log(`${app.appId} now judged by ${app.rules ?? `its plan's rules (${PLANS[app.plan].rules})`}`);
+    });
+  program
     .command('plans')
     .description('the plans of functions/commons/plans.ts')
     .action(() => {

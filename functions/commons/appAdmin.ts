@@ -1,3 +1,4 @@
+import { sharedRulesResolver } from '../liveness/rules/index.js';
 import { generateAppKey, hashAppKey, isValidAppId } from './keys.js';
 import { DEFAULT_PLAN, isPlanName, PLAN_NAMES, type PlanName } from './plans.js';
 import type { AppRecord, AppStore } from './stores/appStore.js';
@@ -37,6 +38,14 @@ export class AppAdmin {
 
   setPlan(appId: string, plan: string): Promise<AppRecord> {
     return this.apps.update(appId, { plan: this.plan(plan) });
+  }
+
+  /** A rules document for this app instead of its plan's; null goes back to the plan's. */
+  setRules(appId: string, rules: string | null): Promise<AppRecord> {
+    if (rules !== null && !sharedRulesResolver().names().includes(rules)) {
+      throw new Error(`unknown rules document "${rules}"; known: ${sharedRulesResolver().names().join(', ')}`);
+    }
+    return this.apps.update(appId, { rules });
   }
 
   list(): Promise<AppRecord[]> {

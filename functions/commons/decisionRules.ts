@@ -10,6 +10,9 @@ export type ErrorReason = ApiErrorReason;
 
 export const errorSummaryFor = (reason: ErrorReason): Summary => errorSummary(reason);
 
-/** The summary under a named rules document (plans name theirs; unknown names are a configuration error). */
-export const summaryFor = (assessment: LivenessAssessment, rulesName: string): Summary =>
-  summarize(assessment, resolveRules({ plan: rulesName }));
+/**
+ * The summary under a named rules document, or under the app's own document else its plan's
+ * (unknown names are a configuration error).
+ */
+export const summaryFor = (assessment: LivenessAssessment, rules: string | { app?: string; plan: string }): Summary =>
+  summarize(assessment, resolveRules(typeof rules === 'string' ? { plan: rules } : { app: rules.app, plan: rules.plan }));

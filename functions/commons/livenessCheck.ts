@@ -11,6 +11,8 @@ import type { TransactionRecord } from './stores/transactionLog.js';
 export interface LivenessCheckInput {
   readonly appId: string;
   readonly plan: Plan;
+  /** The app's own rules document, when it has one. */
+  readonly rules?: string;
   readonly requestId: string;
   readonly transactionId: string;
   readonly request: LivenessRequest;
@@ -45,7 +47,7 @@ export async function checkLiveness(
   });
   const details = { ...livenessDetails(assessment), livenessMethod: livenessMethodAnswer(options.livenessMethod) };
   const quality = qualityResult(assessment);
-  const summary = summaryFor(assessment, input.plan.rules);
+  const summary = summaryFor(assessment, { ...(input.rules ? { app: input.rules } : {}), plan: input.plan.rules });
   let croppedImageUrl: string | undefined;
   if (options.returnCroppedImageURL) {
     await deps.crops.put(input.appId, input.requestId, await faceJpeg(assessment.decoded, assessment.face));

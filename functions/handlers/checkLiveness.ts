@@ -37,6 +37,7 @@ export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
       {
         appId: state.app!.appId,
         plan: state.plan!,
+        ...(state.app!.rules ? { rules: state.app!.rules } : {}),
         requestId: state.requestId,
         transactionId: state.transactionId!,
         request: state.livenessRequest!,

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildKeysProgram } from '../../functions/cli/keys.js';
-import { type ApiStack, checkMultipart, selfie640, startApiStack } from '../api/apiStack.js';
+import { type ApiStack, checkMultipart, samplePhoto, selfie640, startApiStack } from '../api/apiStack.js';
 
 /** Runs `npm run keys -- ...args` in-process against the stack's DynamoDB Local; returns what it printed. */
 async function keys(api: ApiStack, ...args: string[]): Promise<string> {
@@ -54,6 +54,19 @@ describe('keys CLI against DynamoDB Local', () => {
     const again = keyIn(await keys(api, 'rotate', 'cli-bank'));
     const crop = await checkMultipart(api, { appId: 'cli-bank', appKey: again }, selfie, { returnCroppedImageURL: 'yes' });
     expect(crop.status).toBe(200);
+  });
+
+  it("judges an app by its own rules document when set, else by its plan's", async () => {
+    const key = keyIn(await keys(api, 'create', 'cli-rules', '--plan', 'standard'));
+    const headers = { appId: 'cli-rules', appKey: key };
+    const group = samplePhoto(1); // several faces: the default rules send it to review, strict fails it
+    const action = async () => (await checkMultipart(api, headers, group)).body.result.summary.action;
+    expect(await action()).toBe('manualReview');
+    expect(await keys(api, 'set-rules', 'cli-rules', 'strict')).toContain('strict');
+    expect(await action()).toBe('fail');
+    await keys(api, 'set-rules', 'cli-rules', 'plan');
+    expect(await action()).toBe('manualReview');
+    await expect(keys(api, 'set-rules', 'cli-rules', 'lenient')).rejects.toThrow(/unknown rules document/);
   });
 
   it('refuses unknown plans, taken app ids and unknown apps', async () => {

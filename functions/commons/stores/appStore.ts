@@ -9,6 +9,8 @@ export interface AppRecord {
   readonly plan: PlanName;
   readonly status: AppStatus;
   readonly description?: string;
+  /** Rules document overriding the plan's for this app (functions/liveness/rules). */
+  readonly rules?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -27,6 +29,9 @@ export class AppExistsError extends Error {
   }
 }
 
+/** Fields that can change; `rules: null` removes the app's override. */
+export type AppChange = Partial<Pick<AppRecord, 'keyHash' | 'plan' | 'status'>> & { readonly rules?: string | null };
+
 /** Apps and their hashed keys. */
 export interface AppStore {
   get(appId: string): Promise<AppRecord | undefined>;
@@ -34,5 +39,5 @@ export interface AppStore {
   create(app: AppRecord): Promise<void>;
   list(): Promise<AppRecord[]>;
   /** Fails with AppNotFoundError. */
-  update(appId: string, change: Partial<Pick<AppRecord, 'keyHash' | 'plan' | 'status'>>): Promise<AppRecord>;
+  update(appId: string, change: AppChange): Promise<AppRecord>;
 }

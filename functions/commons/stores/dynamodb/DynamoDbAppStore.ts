@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../tables.js';
-import { AppExistsError, AppNotFoundError, type AppRecord, type AppStore } from '../appStore.js';
+import { type AppChange, AppExistsError, AppNotFoundError, type AppRecord, type AppStore } from '../appStore.js';
 
 const key = TABLES.apps.partitionKey.name;
 
@@ -43,21 +43,25 @@ export class DynamoDbAppStore implements AppStore {
     return apps.sort((a, b) => a.appId.localeCompare(b.appId));
   }
 
-  async update(appId: string, change: Partial<Pick<AppRecord, 'keyHash' | 'plan' | 'status'>>): Promise<AppRecord> {
+  async update(appId: string, change: AppChange): Promise<AppRecord> {
     const fields = { ...change, updatedAt: new Date().toISOString() };
     const names: Record<string, string> = { '#k': key };
     const values: Record<string, unknown> = {};
-    const sets = Object.entries(fields).map(([name, value], i) => {
+    const sets: string[] = [];
+    const removes: string[] = [];
+    Object.entries(fields).forEach(([name, value], i) => {
+      if (value === undefined) return;
       names[`#f${i}`] = name;
+      if (value === null) return void removes.push(`#f${i}`);
       values[`:v${i}`] = value;
-      return `#f${i} = :v${i}`;
+      sets.push(`#f${i} = :v${i}`);
     });
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [key]: appId },
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'attribute_exists(#k)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
