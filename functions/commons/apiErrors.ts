@@ -54,8 +54,10 @@ const ENGINE_ERRORS: Readonly<Record<LivenessErrorCode, ErrorKind>> = {
   MODEL_UNAVAILABLE: 'INTERNAL',
 };
 
-// AWS SDK error names meaning "slow down": the request may succeed when retried.
+// AWS SDK error names meaning "slow down", and middy's TimeoutError (the function ran out of time,
+// e.g. under load): the request may succeed when retried.
 const THROTTLING = new Set([
+  'TimeoutError',
   'ThrottlingException',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',

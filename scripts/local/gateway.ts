@@ -69,9 +69,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
  * base64 binary bodies, requestContext.requestId), runs the same handlers as Lambda and writes
  * their result as the HTTP response. Unknown routes get the HyperVerge 404 body.
  */
-export function createGateway(options: GatewayOptions): Server & { inFlight(): number } {
+export function createGateway(options: GatewayOptions): Server & { inFlight(): number; setTimeoutMs(ms: number): void } {
   const routes = options.routes.map((route) => ({ ...route, ...compile(route.resource) }));
-  const timeoutMs = options.timeoutMs ?? 29_000;
+  let timeoutMs = options.timeoutMs ?? 29_000;
   let inFlight = 0;
 
   const server = createServer(async (req, res) => {
@@ -185,5 +185,10 @@ export function createGateway(options: GatewayOptions): Server & { inFlight(): n
       inFlight--;
     }
   });
-  return Object.assign(server, { inFlight: () => inFlight });
+  return Object.assign(server, {
+    inFlight: () => inFlight,
+    setTimeoutMs: (ms: number) => {
+      timeoutMs = ms;
+    },
+  });
 }

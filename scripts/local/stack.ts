@@ -32,6 +32,8 @@ export interface LocalStack {
   /** Stop one backing service alone (fault tests: a real outage, not a mock). */
   stopDynamoDb(): Promise<void>;
   stopS3(): Promise<void>;
+  /** The time each invocation gets (context.getRemainingTimeInMillis), like a Lambda timeout; default 29 s. */
+  setFunctionTimeout(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -142,6 +144,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(devApp ? { devApp } : {}),
       stopDynamoDb: () => dynamo.stop(),
       stopS3: closeS3,
+      setFunctionTimeout: (ms: number) => server.setTimeoutMs(ms),
       stop,
     };
   } catch (error) {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiStack, checkMultipart, selfie640, send, startApiStack } from './apiStack.js';
 
-/** Server faults caused for real, by stopping a backing service of the local stack: 500, never a stack trace. */
-describe('500 when a backing service is down (a real outage, not a mock)', () => {
+/** Server faults caused for real (a too-short timeout, a stopped backing service): 503/500, never a stack trace. */
+describe('503 and 500 from real faults, not mocks', () => {
   let api: ApiStack;
   let selfie: Buffer;
   let headers: Record<string, string>;
@@ -12,6 +12,19 @@ describe('500 when a backing service is down (a real outage, not a mock)', () =>
     headers = (await api.createApp('standard')).headers;
   });
   afterAll(async () => api?.stop());
+
+  it('answers 503 busy with Retry-After when the function runs out of time (a 1 ms timeout)', async () => {
+    api.stack.setFunctionTimeout(1);
+    try {
+      const res = await checkMultipart(api, headers, selfie);
+      expect(res.status).toBe(503);
+      expect(res.body.result.error).toBe('SERVER BUSY - retry after sometime');
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      api.stack.setFunctionTimeout(29_000);
+    }
+    expect((await checkMultipart(api, headers, selfie)).status).toBe(200);
+  });
 
   it('answers 500 with summary code 110 when S3 is down and a crop was asked for; without a crop S3 is not needed', async () => {
     await api.stack.stopS3();

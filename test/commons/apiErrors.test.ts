@@ -27,6 +27,11 @@ describe('error mapping to the catalogue of SPEC §3', () => {
     expect(errorBody(error, { requestId: 'r' }).result.error).toBe(ERROR_CATALOGUE.BUSY.error);
   });
 
+  it('maps a handler that ran out of time (middy TimeoutError) to 503 busy', () => {
+    const timedOut = Object.assign(new Error('Timeout'), { name: 'TimeoutError' });
+    expect(toApiError(timedOut).statusCode).toBe(503);
+  });
+
   it('hides the message of unknown faults behind a generic 500', () => {
     const error = toApiError(new TypeError('cannot read properties of undefined (reading secret)'));
     expect(error.statusCode).toBe(500);
