@@ -12,6 +12,7 @@ export class AppAdmin {
     if (!isValidAppId(appId)) throw new Error(`invalid app id "${appId}": 3-64 letters, digits or '-'`);
     const plan = this.plan(options.plan ?? DEFAULT_PLAN);
     const key = options.key ?? generateAppKey(appId);
+    checkChosenKey(key);
     const now = new Date().toISOString();
     const app: AppRecord = {
       appId,
@@ -28,6 +29,7 @@ export class AppAdmin {
 
   /** A new key (the old one stops working at once); re-activates a revoked app. */
   async rotate(appId: string, key = generateAppKey(appId)) {
+    checkChosenKey(key);
     const app = await this.apps.update(appId, { keyHash: hashAppKey(key), status: 'active' });
     return { app, key };
   }
@@ -56,6 +58,11 @@ export class AppAdmin {
     if (!isPlanName(name)) throw new Error(`unknown plan "${name}"; known: ${PLAN_NAMES.join(', ')}`);
     return name;
   }
+}
+
+// The authenticator refuses keys over 256 characters; short chosen keys are guessable.
+function checkChosenKey(key: string): void {
+  if (key.length < 16 || key.length > 256) throw new Error('an app key must be 16 to 256 characters');
 }
 
 /** What may be shown of an app: never the key hash. */

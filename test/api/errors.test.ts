@@ -185,6 +185,30 @@ describe('the error catalogue of SPEC §3, over real HTTP', () => {
       expectFailure(res, 413, 'Request entity too large');
     });
 
+    it('a body over the limit that reaches the Lambda handler directly (no local gateway in front)', async () => {
+      const { handler } = await import('../../functions/handlers/checkLiveness.js');
+      const body = randomBytes(MAX_BODY + 3).toString('base64');
+      const result = await handler(
+        {
+          resource: '/v1/checkLiveness',
+          path: '/v1/checkLiveness',
+          httpMethod: 'POST',
+          headers: { ...app.headers, transactionId: 'direct-1', 'Content-Type': 'multipart/form-data; boundary=x' },
+          multiValueHeaders: {},
+          queryStringParameters: null,
+          multiValueQueryStringParameters: null,
+          pathParameters: null,
+          stageVariables: null,
+          body,
+          isBase64Encoded: true,
+          requestContext: { requestId: 'direct-413' } as never,
+        },
+        { awsRequestId: 'direct', getRemainingTimeInMillis: () => 10_000 } as never,
+      );
+      expect(result.statusCode).toBe(413);
+      expect(JSON.parse(result.body).result.reason).toBe('BODY_TOO_LARGE');
+    });
+
     it('an image with more pixels than the decoder accepts', async () => {
       const huge = await sharp({ create: { width: 6000, height: 5000, channels: 3, background: '#808080' } }).jpeg().toBuffer();
       expect(huge.length).toBeLessThan(MAX_BODY);
