@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiStack, checkMultipart, selfie640, send, startApiStack } from './apiStack.js';
 
 const URL_TTL_SECONDS = 2;
-const RETENTION_SECONDS = 6;
+const RETENTION_SECONDS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('cropped faces in S3 with signed URLs, over real HTTP', () => {
