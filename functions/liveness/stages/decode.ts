@@ -9,8 +9,10 @@ export interface DecodeLimits {
   /** Smallest side accepted: below this no face can be judged. */
   readonly minSide: number;
   /**
-   * Longest side of the working image. A 12-megapixel phone photo is shrunk while decoding, so
-   * every later stage costs the same as for a 1280-pixel photo; the liveness crop is 128 px anyway.
+   * Longest side of the working image for photos more than twice as large: a 12-megapixel phone
+   * photo is shrunk while decoding (libvips shrinks JPEGs on load only from 2x), so every later stage
+   * costs what a 1280-pixel photo costs; the liveness crop is 128 px anyway. Smaller photos are kept
+   * whole: shrinking them would cost more (a full decode plus a resize) than it saves.
    */
   readonly maxWorkingSide: number;
 }
@@ -87,9 +89,11 @@ export async function decodeImage(
     const meta = await pipeline.metadata();
     if (format !== 'bmp') checkSize(meta.width ?? 0, meta.height ?? 0, limits);
     const longestSide = Math.max(meta.width ?? 0, meta.height ?? 0);
+    if (longestSide > 2 * limits.maxWorkingSide) {
+      pipeline.resize(limits.maxWorkingSide, limits.maxWorkingSide, { fit: 'inside' });
+    }
     const { data, info } = await pipeline
       .autoOrient()
-      .resize(limits.maxWorkingSide, limits.maxWorkingSide, { fit: 'inside', withoutEnlargement: true })
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
