@@ -5,11 +5,10 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { LivenessEngine, type StageName } from '../functions/liveness/engine.js';
 import { ModelRegistry, modelSpec } from '../functions/liveness/modelRegistry.js';
-import { scaledFaceRegion } from '../functions/liveness/stages/crop.js';
 import { decodeImage } from '../functions/liveness/stages/decode.js';
 import { detectorInput, placement } from '../functions/liveness/stages/detect.js';
-import { resampleArea } from '../functions/liveness/stages/resample.js';
-import { toPlanes } from '../functions/liveness/stages/score.js';
+import { regionTensor } from '../functions/liveness/stages/modelInput.js';
+import { livenessRegion } from '../functions/liveness/stages/score.js';
 import { benchOptionalStages } from './benchOptionalStages.js';
 
 sharp.concurrency(1);
@@ -42,8 +41,7 @@ async function modelOnlyMs(engine: LivenessEngine, bytes: Buffer): Promise<numbe
   if (!face) throw new Error('the bench image has no face');
   const detectInput = detectorInput(image, placement(image, 0));
   const spec = modelSpec('fr_liveness');
-  const size = spec.input.shape[3]!;
-  const livenessInput = toPlanes(resampleArea(image, scaledFaceRegion(image, face, spec.cropScale ?? 2.7), size, size), spec);
+  const livenessInput = regionTensor(image, livenessRegion(image, face, spec), spec);
   const samples: number[] = [];
   for (let i = 0; i < WARMUP + ITERATIONS; i++) {
     const started = performance.now();

@@ -1,7 +1,7 @@
 import { type ModelRegistry, modelSpec } from '../modelRegistry.js';
 import { scaledFaceRegion } from '../stages/crop.js';
 import type { DecodedImage, FaceBox } from '../types.js';
-import { regionTensor } from '../quality/modelInput.js';
+import { regionTensor } from '../stages/modelInput.js';
 import { decodeSsrNet, type SsrNetOutputs, ssrNetParams } from './ssrNet.js';
 
 type Outputs = Awaited<ReturnType<ModelRegistry['run']>>;

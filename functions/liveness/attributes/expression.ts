@@ -1,5 +1,5 @@
 import { type ModelRegistry, modelSpec } from '../modelRegistry.js';
-import { regionTensor, clipRegion } from '../quality/modelInput.js';
+import { regionTensor, clipRegion } from '../stages/modelInput.js';
 import { softmax } from '../stages/score.js';
 import type { CropRegion, DecodedImage, FaceBox } from '../types.js';
 

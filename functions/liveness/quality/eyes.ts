@@ -2,7 +2,7 @@ import { type ModelRegistry, modelSpec } from '../modelRegistry.js';
 import { softmax } from '../stages/score.js';
 import type { CropRegion, DecodedImage } from '../types.js';
 import { type Landmarks, distance } from './landmarks.js';
-import { clipRegion, regionTensor } from './modelInput.js';
+import { clipRegion, regionTensor } from '../stages/modelInput.js';
 import type { EyeState } from './types.js';
 
 const spec = modelSpec('fr_eye');

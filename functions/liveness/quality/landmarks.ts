@@ -1,7 +1,7 @@
 import { type ModelRegistry, modelSpec } from '../modelRegistry.js';
 import { scaledFaceRegion } from '../stages/crop.js';
 import type { DecodedImage, FaceBox } from '../types.js';
-import { regionTensor } from './modelInput.js';
+import { regionTensor } from '../stages/modelInput.js';
 
 export type Point = readonly [number, number];
 /** The 68 iBUG points, in image pixels. */

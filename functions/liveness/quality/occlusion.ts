@@ -1,5 +1,5 @@
 import type { CropRegion, DecodedImage, FaceBox } from '../types.js';
-import { clipRegion } from './modelInput.js';
+import { clipRegion } from '../stages/modelInput.js';
 
 /** Mean chromaticity (r, g of r+g+b) and luma of a region, sampled on a grid of at most ~400 points. */
 export function regionColour(image: DecodedImage, region: CropRegion): { r: number; g: number; luma: number } {

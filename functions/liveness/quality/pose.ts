@@ -1,7 +1,7 @@
 import { type ModelRegistry, modelSpec } from '../modelRegistry.js';
 import { softmax } from '../stages/score.js';
 import type { CropRegion, DecodedImage, FaceBox } from '../types.js';
-import { clipRegion, regionTensor } from './modelInput.js';
+import { clipRegion, regionTensor } from '../stages/modelInput.js';
 import type { HeadPose } from './types.js';
 
 const spec = modelSpec('fr_pose');

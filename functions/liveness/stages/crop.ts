@@ -18,18 +18,10 @@ export function scaledFaceRegion(image: DecodedImage, face: FaceBox, scaleWanted
   return { left, top, width, height };
 }
 
-const rawImage = (image: DecodedImage) =>
-  sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } });
-
-/** Stage 4: a region resized to a model's square input, as interleaved RGB bytes. */
-export async function cropRegion(image: DecodedImage, region: CropRegion, size: number): Promise<Buffer> {
-  return rawImage(image).extract(region).resize(size, size, { fit: 'fill' }).raw().toBuffer();
-}
-
 /** The face as a JPEG for the caller (returnCroppedImageURL): the box with a margin, never upscaled. */
 export async function faceJpeg(image: DecodedImage, face: FaceBox, margin = 1.4, maxSide = 512): Promise<Buffer> {
   const region = scaledFaceRegion(image, face, margin);
-  return rawImage(image)
+  return sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
     .extract(region)
     .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 90, mozjpeg: true })

@@ -81,26 +81,26 @@ export function resampleArea(image: DecodedImage, region: CropRegion, outW: numb
   return out;
 }
 
-/** Interleaved RGB values → NCHW planes, in the given channel order, as (v - mean) * scale. */
+/** Where interleaved pixels go inside larger NCHW planes (the letterboxed detector input). */
+export interface PlanePlacement {
+  readonly data: Float32Array;
+  readonly width: number;
+  readonly height: number;
+  readonly left: number;
+  readonly top: number;
+  readonly planeWidth: number;
+  readonly planeHeight: number;
+}
+
+/** Interleaved RGB values → a sub-rectangle of NCHW planes, in the given channel order, as (v - mean) * scale. */
 export function interleavedToPlanes(
   rgb: ArrayLike<number>,
   channelOrder: 'RGB' | 'BGR',
   mean: number,
   scale: number,
-  into?: { data: Float32Array; width: number; height: number; left: number; top: number; planeWidth: number; planeHeight: number },
+  into: PlanePlacement,
 ): Float32Array {
   const order = channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
-  if (!into) {
-    const plane = rgb.length / 3;
-    const data = new Float32Array(3 * plane);
-    for (let c = 0; c < 3; c++) {
-      const source = order[c]!;
-      const offset = c * plane;
-      for (let p = 0; p < plane; p++) data[offset + p] = (rgb[3 * p + source]! - mean) * scale;
-    }
-    return data;
-  }
-  // Write into a sub-rectangle of larger planes (letterboxed detector input).
   const { data, width, height, left, top, planeWidth, planeHeight } = into;
   const plane = planeWidth * planeHeight;
   for (let c = 0; c < 3; c++) {

@@ -2,7 +2,7 @@ import type { ModelRegistry, ModelSpec } from '../modelRegistry.js';
 import { modelSpec } from '../modelRegistry.js';
 import type { DecodedImage, FaceBox, LivenessScore } from '../types.js';
 import { scaledFaceRegion } from './crop.js';
-import { interleavedToPlanes, resampleArea } from './resample.js';
+import { regionTensor } from './modelInput.js';
 
 export function softmax(logits: ArrayLike<number>): number[] {
   const values = Array.from(logits);
@@ -10,12 +10,6 @@ export function softmax(logits: ArrayLike<number>): number[] {
   const exps = values.map((v) => Math.exp(v - max));
   const sum = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / sum);
-}
-
-/** Interleaved RGB values → NCHW float planes in the model's channel order and normalisation. */
-export function toPlanes(rgb: ArrayLike<number>, spec: ModelSpec): Float32Array {
-  const { channelOrder, mean, scale } = spec.input;
-  return interleavedToPlanes(rgb, channelOrder === 'BGR' ? 'BGR' : 'RGB', mean, scale);
 }
 
 /** Which conventions to feed the liveness model: the manifest's, unless a probe overrides them. */
@@ -29,6 +23,10 @@ export const livenessConventions = (spec: ModelSpec = modelSpec('fr_liveness')):
   liveClass: spec.classes?.live ?? 0,
 });
 
+/** The face box scaled as the liveness model was trained (2.7x), kept inside the image. */
+export const livenessRegion = (image: DecodedImage, face: FaceBox, spec: ModelSpec = modelSpec('fr_liveness')) =>
+  scaledFaceRegion(image, face, spec.cropScale ?? 2.7);
+
 /** Stage 5: probability that the selected face is live. */
 export async function scoreLiveness(
   models: ModelRegistry,
@@ -37,9 +35,7 @@ export async function scoreLiveness(
   conventions: LivenessConventions = livenessConventions(),
 ): Promise<LivenessScore> {
   const { spec, liveClass } = conventions;
-  const size = spec.input.shape[3]!;
-  const region = scaledFaceRegion(image, face, spec.cropScale ?? 2.7);
-  const input = toPlanes(resampleArea(image, region, size, size), spec);
+  const input = regionTensor(image, livenessRegion(image, face, spec), spec);
   const outputs = await models.run('fr_liveness', input);
   const probabilities = softmax(outputs[spec.outputs.logits!]!.data as Float32Array);
   return { score: probabilities[liveClass]!, probabilities };

@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../modelRegistry.js';
-import { resampleArea } from '../stages/resample.js';
+import { resampleArea } from './resample.js';
 import type { CropRegion, DecodedImage } from '../types.js';
 
 /**
