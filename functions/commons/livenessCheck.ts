@@ -34,7 +34,8 @@ export async function checkLiveness(
   deps: { readonly engine: LivenessEngine; readonly crops: CropStore },
   input: LivenessCheckInput,
 ): Promise<LivenessCheckResult> {
-  const { options, image } = input.request;
+  const { options, images } = input.request;
+  const image = images[0]!;
   const attributes: AttributeName[] = [
     ...(options.ageRange ? (['ageRange'] as const) : []),
     ...(options.checkGender ? (['gender'] as const) : []),

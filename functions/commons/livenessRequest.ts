@@ -22,7 +22,8 @@ export interface LivenessOptions {
 }
 
 export interface LivenessRequest {
-  readonly image: Buffer;
+  /** The frames of one capture, in order (1 for a single selfie; issue #10 raises the limit to 8). */
+  readonly images: readonly Buffer[];
   readonly options: LivenessOptions;
 }
 
@@ -118,7 +119,7 @@ export function parseLivenessBody(body: unknown): LivenessRequest {
     selectionCriteria: oneOf('selectionCriteria', field(b, 'selectionCriteria'), SELECTION_CRITERIA, 'CLOSEST_TO_CAMERA'),
     threshold: threshold(field(b, 'threshold')),
   };
-  return { image: imageOf(b.image), options };
+  return { images: [imageOf(b.image)], options };
 }
 
 /** The plan features a request needs. */
