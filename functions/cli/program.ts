@@ -4,6 +4,7 @@ import { evalCommand, type EvalFlags } from '../evaluation/command.js';
 import { livenessDetails } from '../liveness/details.js';
 import { DEFAULT_THRESHOLD, LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
+import { DEFAULT_RULES, summarize } from '../liveness/rules/index.js';
 import { ATTRIBUTE_NAMES, type AttributeName, isAttributeName } from '../liveness/attributes/types.js';
 import { isQualityCheckName, QUALITY_CHECK_NAMES, type QualityCheckName } from '../liveness/quality/types.js';
 import { SELECTION_CRITERIA, type SelectionCriteria } from '../liveness/types.js';
@@ -46,15 +47,21 @@ async function check(files: string[], flags: CheckFlags): Promise<number> {
         throw Object.assign(new Error(`cannot read ${file}: ${error.code ?? error.message}`), { code: 'UNREADABLE_FILE' });
       });
       const assessment = await engine.check(bytes, { ...flags, qualityStatus: flags.quality });
-      const details = { file, ...livenessDetails(assessment), qualityStatus: assessment.quality.status };
+      // The action the shipped default rules give, as the API would answer it.
+      const summary = summarize(assessment, DEFAULT_RULES);
+      const details = { file, ...livenessDetails(assessment), qualityStatus: assessment.quality.status, summary };
       if (flags.json) {
         console.log(JSON.stringify(details));
       } else {
         const { liveFace, face } = details;
         const box = face.boundingBox;
+        const notAssessable = details.assessability.assessable
+          ? ''
+          : ` assessable=no reason=${details.assessability.reason} cropScale=${details.assessability.cropScaleAchieved.toFixed(2)}/${details.assessability.cropScaleWanted}`;
         console.log(
-          `${file}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence} ` +
-            `faces=${face.facesDetected} box=${box.left},${box.top},${box.width}x${box.height}`,
+          `${file}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence}${notAssessable} ` +
+            `faces=${face.facesDetected} box=${box.left},${box.top},${box.width}x${box.height} quality=${details.qualityStatus}` +
+            (summary.action === 'pass' ? '' : ` action=${summary.action} (${summary.details.map((d) => `${d.code} ${d.message}`).join('; ')})`),
         );
       }
     } catch (error) {

@@ -3,7 +3,15 @@ import { modelSpec, modelVersion } from '../liveness/modelRegistry.js';
 import type { LabelledSet } from './dataset.js';
 import { type ThresholdChoice, thresholdForApcer } from './metrics.js';
 import { redecide, runEvaluation, type SampleResult } from './runner.js';
-import { parseSplit, SplitError, splitByGroup } from './split.js';
+import {
+  type BalancedChoice,
+  chooseBalancedThreshold,
+  type LeaveOneSourceOut,
+  leaveOneSourceOut,
+  type TradeoffRow,
+  tradeoffTable,
+} from './calibration.js';
+import { LOSO_SPLIT, parseSplit, SplitError, splitByGroup } from './split.js';
 import { type EvaluationSummary, scoresByClass, summarizeEvaluation } from './summary.js';
 
 export interface EvaluateOptions {
@@ -38,7 +46,16 @@ export interface EvaluationRun {
   };
   readonly modelVersion: string;
   readonly threshold: { readonly value: number; readonly source: 'default' | 'flag' | 'calibrated' };
-  /** Present with --calibrate: how the threshold was chosen. */
+  /** Present with --calibrate --split loso (the default): the source-balanced leave-one-source-out calibration. */
+  readonly leaveOneSourceOut?: {
+    readonly targetApcer: number;
+    readonly rule: string;
+    readonly groupedBy: string;
+    readonly choice: BalancedChoice;
+    readonly folds: LeaveOneSourceOut;
+    readonly tradeoff: readonly TradeoffRow[];
+  };
+  /** Present with --calibrate and a two-sided split: how the threshold was chosen. */
   readonly calibration?: {
     readonly targetApcer: number;
     readonly split: SplitDescription;
@@ -63,6 +80,7 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
   if (options.calibrate && options.threshold !== undefined) {
     throw new SplitError('a threshold cannot be both given and calibrated');
   }
+  if (options.calibrate?.split === LOSO_SPLIT) return calibrateLeaveOneSourceOut(set, options, options.calibrate.targetApcer);
   // Check the split before any inference: a lopsided split fails fast.
   const split = options.calibrate ? parseSplit(options.calibrate.split) : undefined;
   if (split) {
@@ -106,7 +124,7 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
     rules: options.rules,
     onSample: progress(0),
   });
-  const { bonaFide, attacks } = scoresByClass(onCalibration, 'system');
+  const { bonaFide, attacks } = scoresByClass(onCalibration, 'decided');
   const choice = thresholdForApcer(bonaFide, attacks, options.calibrate.targetApcer);
   const onReport = await runEvaluation(engine, images.report, {
     threshold: choice.threshold,
@@ -136,5 +154,45 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
     summary: summarizeEvaluation(onReport, choice.threshold),
     reportedOn: `report split of ${split.name}: ${onReport.length} images (${description.reportCounts.live} live, ${description.reportCounts.spoof} spoof) from groups not used to choose the threshold`,
     samples: [...calibrated, ...onReport].sort((x, y) => order.get(x.file)! - order.get(y.file)!),
+  };
+}
+
+/** The rule `--calibrate --split loso` applies, in words (recorded in models/manifest.json). */
+export const LOSO_RULE =
+  'assessable presentations only; the lowest threshold whose source-balanced APCER (mean over sources of each source\'s pooled APCER, ' +
+  'sources with at least 5 decided attacks) is at most the target; validated by leaving one source out at a time';
+
+/**
+ * Every image judged once at the default threshold; the threshold is then chosen on the assessable
+ * presentations with each source counting equally, and each source is also judged at the threshold
+ * the other sources choose (the honest estimate for an unseen camera).
+ */
+async function calibrateLeaveOneSourceOut(set: LabelledSet, options: EvaluateOptions, targetApcer: number): Promise<EvaluationRun> {
+  const engine = options.engine ?? new LivenessEngine();
+  const ignored: Record<string, number> = {};
+  for (const { label } of set.ignored) ignored[label] = (ignored[label] ?? 0) + 1;
+  const judged = await runEvaluation(engine, set.images, {
+    threshold: engine.config.threshold,
+    rules: options.rules,
+    onSample: options.onSample,
+  });
+  const choice = chooseBalancedThreshold(judged, targetApcer);
+  const samples = redecide(judged, choice.threshold, engine.config.borderline, options.rules ?? 'default');
+  const sources = new Set(samples.map((s) => s.group)).size;
+  return {
+    dataset: { root: set.root, layout: set.layout, groupedBy: set.groupedBy, images: set.images.length, ignored },
+    modelVersion: modelVersion(modelSpec('fr_liveness')),
+    threshold: { value: choice.threshold, source: 'calibrated' },
+    leaveOneSourceOut: {
+      targetApcer,
+      rule: LOSO_RULE,
+      groupedBy: set.groupedBy,
+      choice,
+      folds: leaveOneSourceOut(judged, targetApcer),
+      tradeoff: tradeoffTable(judged),
+    },
+    summary: summarizeEvaluation(samples, choice.threshold),
+    reportedOn: `all ${samples.length} images of ${sources} sources at the threshold chosen on them (optimistic: see the leave-one-source-out figures)`,
+    samples,
   };
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { type DetCurve, detCurveSvg, scoreHistogramSvg } from './charts.js';
 import type { EvaluationRun } from './evaluate.js';
-import { detPoints } from './summary.js';
+import { percent } from './format.js';
+import { detPoints, isDecided } from './summary.js';
 
 /** JSON without Infinity/NaN (they become null): "reject all" thresholds and undefined rates. */
 export const toJson = (value: unknown): string =>
@@ -26,7 +27,7 @@ export async function writeReport(run: EvaluationRun, dir: string): Promise<stri
   const where = run.calibration ? 'report split' : 'all images';
   const curves: DetCurve[] = [
     {
-      name: `all attacks (n=${s.atThreshold.attacks})`,
+      name: `all attacks (n=${s.atThreshold.attacks} decided)`,
       points: detPoints(samples),
       operatingPoint: { apcer: s.atThreshold.apcerPooled, bpcer: s.atThreshold.bpcer },
     },
@@ -36,10 +37,13 @@ export async function writeReport(run: EvaluationRun, dir: string): Promise<stri
       operatingPoint: { apcer: t.apcer, bpcer: s.atThreshold.bpcer },
     })),
   ];
-  const det = detCurveSvg(curves, `DET, ${where}: ${s.counts.live} live vs attacks, threshold ${run.threshold.value}`);
-  const live = samples.filter((x) => x.label === 'live' && x.score !== null).map((x) => x.score!);
-  const spoof = samples.filter((x) => x.label === 'spoof' && x.score !== null).map((x) => x.score!);
-  const unscored = samples.filter((x) => x.score === null);
+  const det = detCurveSvg(
+    curves,
+    `DET, ${where}, decided: ${s.atThreshold.bonaFide} live vs attacks (APNRR ${percent(s.nonResponse.apnrr)}, BPNRR ${percent(s.nonResponse.bpnrr)})`,
+  );
+  const live = samples.filter((x) => x.label === 'live' && isDecided(x)).map((x) => x.score!);
+  const spoof = samples.filter((x) => x.label === 'spoof' && isDecided(x)).map((x) => x.score!);
+  const unscored = samples.filter((x) => !isDecided(x));
   const histogram = scoreHistogramSvg(
     [
       { name: 'live (bona fide)', scores: live },
@@ -47,7 +51,7 @@ export async function writeReport(run: EvaluationRun, dir: string): Promise<stri
     ],
     run.threshold.value,
     `Live score by class, ${where}`,
-    `not drawn (no usable face or unusable file): live ${unscored.filter((x) => x.label === 'live').length}, ` +
+    `not drawn (no verdict: no usable face, unusable file or not assessable): live ${unscored.filter((x) => x.label === 'live').length}, ` +
       `spoof ${unscored.filter((x) => x.label === 'spoof').length}`,
   );
   const written: string[] = [];

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type ErrorReason, errorSummaryFor, summaryFor } from '../commons/decisionRules.js';
+import type { QualityStatus } from '../liveness/quality/types.js';
+import { resolveRules, summarize } from '../liveness/rules/index.js';
 import type { LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
 import { decideLiveness } from '../liveness/stages/decide.js';
@@ -20,6 +22,16 @@ export interface SampleResult {
   readonly confidence: 'high' | 'low' | null;
   readonly errorCode?: string;
   readonly facesDetected?: number;
+  /** Whether the model could judge the face (null when no face was scored); a non-assessable image got no verdict. */
+  readonly assessable: boolean | null;
+  /** Why not (FACE_TOO_CLOSE, FACE_CROPPED, FACE_WITHOUT_PADDING, ILLUMINATION_ERROR); null when assessable or unscored. */
+  readonly notAssessableReason: string | null;
+  readonly notAssessableCause?: 'framing' | 'exposure' | null;
+  /** The crop scale the image allowed (of the 2.7 wanted) and the face's share of the frame. */
+  readonly cropScaleAchieved: number | null;
+  readonly faceFraction: number | null;
+  /** Every failing quality status, to apply the rules again after a re-decision. */
+  readonly qualityFailures?: readonly QualityStatus[];
   /** The API's result.summary.action for this image under the decision rules; null once re-decided without them. */
   readonly action: 'pass' | 'fail' | 'manualReview' | null;
 }
@@ -63,6 +75,12 @@ export async function runEvaluation(
         decision: assessment.decision.value,
         confidence: assessment.decision.confidence,
         facesDetected: assessment.faces.length,
+        assessable: assessment.assessability.assessable,
+        notAssessableReason: assessment.assessability.reason,
+        notAssessableCause: assessment.assessability.cause,
+        cropScaleAchieved: assessment.assessability.cropScaleAchieved,
+        faceFraction: assessment.assessability.faceFraction,
+        qualityFailures: assessment.quality.failures,
         action: summaryFor(assessment, options.rules ?? 'default').action,
       };
     } catch (error) {
@@ -74,6 +92,10 @@ export async function runEvaluation(
         score: null,
         decision: null,
         confidence: null,
+        assessable: null,
+        notAssessableReason: null,
+        cropScaleAchieved: null,
+        faceFraction: null,
         errorCode: code,
         // What the API answers for this image: its error body's summary.
         action: errorSummaryFor(code in API_ERROR_REASONS ? (code as ErrorReason) : 'SERVER_ERROR').action,
@@ -85,11 +107,39 @@ export async function runEvaluation(
   return results;
 }
 
-/** The same results decided at another threshold by the engine's own decide stage (no second inference). */
-export function redecide(samples: readonly SampleResult[], threshold: number, borderline: number): SampleResult[] {
+/**
+ * The same results decided at another threshold by the engine's own decide stage (no second
+ * inference). With `rules`, the API's action is worked out again from what was kept of each
+ * assessment (face count, quality failures, assessability); without, it is unknown (null).
+ */
+export function redecide(samples: readonly SampleResult[], threshold: number, borderline: number, rules?: string): SampleResult[] {
+  const document = rules ? resolveRules({ plan: rules }) : undefined;
   return samples.map((sample) => {
     if (sample.score === null) return sample;
-    const decision = decideLiveness({ score: sample.score, probabilities: [] }, { threshold, borderline });
-    return { ...sample, decision: decision.value, confidence: decision.confidence, action: null };
+    const assessability = { assessable: sample.assessable !== false };
+    const decision = decideLiveness({ score: sample.score, probabilities: [] }, { threshold, borderline }, assessability);
+    const failures = sample.qualityFailures ?? [];
+    const action =
+      document && sample.qualityFailures
+        ? summarize(
+            {
+              decision,
+              faces: new Array(sample.facesDetected ?? 1),
+              quality: { status: failures[0] ?? 'VALID_IMAGE', failures, checks: {} },
+              assessability: { assessable: sample.assessable !== false, cause: sample.notAssessableCause ?? null },
+            },
+            document,
+          ).action
+        : null;
+    return { ...sample, decision: decision.value, confidence: decision.confidence, action };
+  });
+}
+
+/** The same results with assessability decided at another minimum crop scale (framing only; exposure stays). */
+export function reassess(samples: readonly SampleResult[], minCropScale: number): SampleResult[] {
+  return samples.map((sample) => {
+    if (sample.cropScaleAchieved === null || sample.notAssessableCause === 'exposure') return sample;
+    const assessable = sample.cropScaleAchieved >= minCropScale;
+    return { ...sample, assessable, notAssessableReason: assessable ? null : (sample.notAssessableReason ?? 'FACE_WITHOUT_PADDING'), notAssessableCause: assessable ? null : 'framing' };
   });
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
  * Spellings (reproducible, printed with the result):
  * - `source-hash:<salt>`: a group calibrates when the first byte of sha256("<salt>:<group>") is < 128.
  * - `groups:<g1>,<g2>,...`: exactly these groups calibrate; every other group reports.
+ * (`loso`, the default of `liveness eval --calibrate`, is no two-sided split: see evaluate.ts.)
  */
 export interface GroupSplit {
   readonly name: string;
@@ -18,7 +19,9 @@ export class SplitError extends Error {
   override readonly name = 'SplitError';
 }
 
-export const DEFAULT_SPLIT = 'source-hash:1';
+/** Leave-one-source-out on decided presentations, sources balanced (functions/evaluation/calibration.ts). */
+export const LOSO_SPLIT = 'loso';
+export const DEFAULT_SPLIT = LOSO_SPLIT;
 
 export function parseSplit(spec: string): GroupSplit {
   const colon = spec.indexOf(':');

@@ -36,12 +36,26 @@ export function qualityResult(a: LivenessAssessment) {
   };
 }
 
+/** Whether the model could judge the face, why not, and the measures behind it. */
+export function assessabilityDetails(a: LivenessAssessment) {
+  const x = a.assessability;
+  return {
+    assessable: x.assessable,
+    ...(x.reason ? { reason: x.reason } : {}),
+    cropScaleAchieved: round(x.cropScaleAchieved),
+    cropScaleWanted: x.cropScaleWanted,
+    faceFraction: round(x.faceFraction),
+  };
+}
+
 /** The API's `result.details` shape for one assessment (the CLI prints the same). */
 export function livenessDetails(a: LivenessAssessment) {
   const attributes = a.attributes;
   const checks = qualityChecksDetails(a);
   return {
-    liveFace: { value: a.decision.value, confidence: a.decision.confidence, score: round(a.decision.score) },
+    // assessable beside the value: false means no verdict (value "no", confidence "low"): retake, never a spoof.
+    liveFace: { value: a.decision.value, confidence: a.decision.confidence, score: round(a.decision.score), assessable: a.decision.assessable },
+    assessability: assessabilityDetails(a),
     face: {
       boundingBox: a.boundingBox,
       detectionConfidence: round(a.face.confidence),

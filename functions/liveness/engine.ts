@@ -2,7 +2,9 @@ import { type AttributeModelStage, type AttributeName, attributeFamilies, type F
 import { LivenessError } from './errors.js';
 import { type ModelRegistry, modelSpec, modelVersion, sharedModelRegistry } from './modelRegistry.js';
 import { type DecodeLimits, DEFAULT_DECODE_LIMITS, decodeImage } from './stages/decode.js';
+import { type AssessabilityConfig, assessFraming, exposureNotAssessable } from './stages/assess.js';
 import { decideLiveness } from './stages/decide.js';
+import { normaliseExposure } from './stages/exposure.js';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions, detectFaces } from './stages/detect.js';
 import { scoreLiveness } from './stages/score.js';
 import { selectFace, toBoundingBox } from './stages/select.js';
@@ -18,6 +20,7 @@ import {
   type QualityModelStage,
 } from './quality/index.js';
 import type {
+  Assessability,
   BoundingBox,
   DecodedImage,
   FaceBox,
@@ -27,10 +30,18 @@ import type {
 } from './types.js';
 
 const livenessSpec = modelSpec('fr_liveness');
-const calibration = (livenessSpec as { calibration?: { threshold: number } }).calibration;
+const calibration = (
+  livenessSpec as {
+    calibration?: { threshold: number; borderline?: number; assessability?: { minCropScale: number } };
+  }
+).calibration;
 
 /** Default live threshold: calibrated on a named split (see models/manifest.json, README "Accuracy"). */
 export const DEFAULT_THRESHOLD = calibration?.threshold ?? 0.5;
+/** Scores this close to the threshold are borderline (low confidence; the shipped rules ask for a retake below it). */
+export const DEFAULT_BORDERLINE = calibration?.borderline ?? 0.15;
+/** The achieved crop scale under which the model is not asked to judge (models/manifest.json). */
+export const DEFAULT_MIN_CROP_SCALE = calibration?.assessability?.minCropScale ?? 1.8;
 
 export interface CheckOptions {
   readonly threshold?: number;
@@ -55,6 +66,8 @@ export interface EngineConfig {
   readonly threshold: number;
   readonly borderline: number;
   readonly quality: QualityConfig;
+  /** When the model can judge a face at all (context around it). */
+  readonly assessability: AssessabilityConfig;
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
@@ -62,11 +75,12 @@ export const DEFAULT_ENGINE_CONFIG: EngineConfig = {
   detect: DEFAULT_DETECT_OPTIONS,
   detectPaddings: [0, 0.5],
   threshold: DEFAULT_THRESHOLD,
-  borderline: 0.15,
+  borderline: DEFAULT_BORDERLINE,
   quality: DEFAULT_QUALITY_CONFIG,
+  assessability: { minCropScale: DEFAULT_MIN_CROP_SCALE, maxFaceRatio: DEFAULT_QUALITY_CONFIG.maxFaceRatio },
 };
 
-export type StageName = 'decode' | 'detect' | 'select' | 'score' | 'decide' | 'quality';
+export type StageName = 'decode' | 'detect' | 'select' | 'assess' | 'score' | 'decide' | 'quality';
 /** Stages that run only when a check or attribute asks for them. */
 export type OptionalStageName = QualityModelStage | AttributeModelStage;
 
@@ -77,6 +91,8 @@ export interface LivenessAssessment {
   readonly face: FaceBox;
   readonly boundingBox: BoundingBox;
   readonly liveness: LivenessScore;
+  /** Whether the model could judge this face (context available, camera exposure usable), and the measures behind it. */
+  readonly assessability: Assessability;
   readonly decision: LivenessDecision;
   readonly selection: SelectionCriteria;
   readonly modelVersion: string;
@@ -88,6 +104,13 @@ export interface LivenessAssessment {
   readonly timings: Readonly<Record<StageName, number>> & Readonly<Partial<Record<OptionalStageName, number>>>;
   /** The decoded pixels, kept in memory only for optional stages of the same request (crop, quality). */
   readonly decoded: DecodedImage;
+}
+
+/** The quality status says why a face is not assessable: that reason comes first. */
+function withAssessability(quality: QualityAssessment, assessability: Assessability): QualityAssessment {
+  if (assessability.assessable || !assessability.reason) return quality;
+  const failures = [assessability.reason, ...quality.failures.filter((f) => f !== assessability.reason)];
+  return { ...quality, status: failures[0]!, failures };
 }
 
 /** The liveness pipeline: decode → detect → select → score → decide, each a named stage. */
@@ -116,6 +139,12 @@ export class LivenessEngine {
     return faces;
   }
 
+  /** Detection again on an exposure-normalised copy (same pixel grid); empty when normalising cannot help. */
+  async findFacesNormalised(image: DecodedImage): Promise<FaceBox[]> {
+    const normalised = normaliseExposure(image);
+    return normalised ? this.findFaces(normalised) : [];
+  }
+
   async check(bytes: Uint8Array, options: CheckOptions = {}): Promise<LivenessAssessment> {
     const threshold = options.threshold ?? this.config.threshold;
     const selection = options.selection ?? 'CLOSEST_TO_CAMERA';
@@ -131,12 +160,19 @@ export class LivenessEngine {
     };
 
     const decoded = await timed('decode', () => decodeImage(bytes, this.config.decode));
-    const faces = await timed('detect', () => this.findFaces(decoded));
+    let faces = await timed('detect', () => this.findFaces(decoded));
+    // A blown-out or dark selfie: look again on an exposure-normalised copy, to say why rather than "no face".
+    const foundOnlyNormalised = faces.length === 0 && (faces = await timed('detect', () => this.findFacesNormalised(decoded))).length > 0;
     const face = await timed('select', () => selectFace(faces, decoded, selection));
     if (!face) throw new LivenessError('FACE_NOT_DETECTED', 'no face detected in the image');
+    const assessability = await timed('assess', () => {
+      const framing = assessFraming(decoded, face, livenessSpec.cropScale ?? 2.7, this.config.assessability);
+      return foundOnlyNormalised ? exposureNotAssessable(framing) : framing;
+    });
+    // Scored on the camera's pixels (never the normalised copy); reported, but not a verdict when not assessable.
     const liveness = await timed('score', () => scoreLiveness(this.models, decoded, face));
     const decision = await timed('decide', () =>
-      decideLiveness(liveness, { threshold, borderline: this.config.borderline }),
+      decideLiveness(liveness, { threshold, borderline: this.config.borderline }, assessability),
     );
     const qualityChecks = options.qualityChecks ?? [];
     const attributes = options.attributes ?? [];
@@ -146,7 +182,9 @@ export class LivenessEngine {
       ...(options.qualityStatus === 'full' ? (['pose', 'occlusion'] as const) : []),
     ]);
     const measurements = await measureQuality(this.models, decoded, face, faces.length, families, timed);
-    const quality = await timed('quality', () => judgeQuality(measurements, face, qualityChecks, this.config.quality));
+    const quality = await timed('quality', () =>
+      withAssessability(judgeQuality(measurements, face, qualityChecks, this.config.quality), assessability),
+    );
     const faceAttributes =
       attributes.length > 0 ? await measureAttributes(this.models, decoded, face, attributes, measurements, timed) : {};
     return {
@@ -155,6 +193,7 @@ export class LivenessEngine {
       face,
       boundingBox: toBoundingBox(face, decoded.scale),
       liveness,
+      assessability,
       decision,
       selection,
       modelVersion: modelVersion(livenessSpec),

@@ -51,6 +51,27 @@ export interface LivenessDecision {
   readonly confidence: 'high' | 'low';
   readonly score: number;
   readonly threshold: number;
+  /** False when the model could not judge this presentation: then value is 'no' with low confidence, whatever the score. */
+  readonly assessable: boolean;
+}
+
+/** Why a presentation is not assessable, as the YouLive quality status that says it. */
+export type NotAssessableReason = 'FACE_TOO_CLOSE' | 'FACE_CROPPED' | 'FACE_WITHOUT_PADDING' | 'ILLUMINATION_ERROR';
+
+/**
+ * Whether the liveness model can judge the selected face: it was trained on the face with its
+ * surroundings (the box scaled cropScaleWanted), and guesses without them.
+ */
+export interface Assessability {
+  readonly assessable: boolean;
+  /** framing: the context around the face is missing; exposure: the face was only found on an exposure-normalised copy. */
+  readonly cause: 'framing' | 'exposure' | null;
+  readonly reason: NotAssessableReason | null;
+  /** The scale of the face box the model wants around it (2.7) and the scale the image allowed. */
+  readonly cropScaleWanted: number;
+  readonly cropScaleAchieved: number;
+  /** The larger of face width / image width and face height / image height. */
+  readonly faceFraction: number;
 }
 
 /** Region of the image fed to a model, in image pixels. */

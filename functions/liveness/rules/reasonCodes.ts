@@ -17,9 +17,12 @@ export const REASON_CODES = {
   FACE_NOT_DETECTED: { code: '121', message: 'Face not detected in selfie image' },
   // 2xx: liveness.
   SPOOF: { code: '201', message: 'Face is not live: presentation attack suspected' },
-  BORDERLINE_SPOOF: { code: '202', message: 'Liveness score is just below the threshold' },
+  BORDERLINE_SPOOF: { code: '202', message: 'Liveness score is just below the threshold: retake the selfie facing the camera in even light' },
   BORDERLINE_LIVE: { code: '203', message: 'Liveness score is just above the threshold' },
   LOW_LIVENESS_SCORE: { code: '204', message: 'Liveness score is below the rules document minimum' },
+  // Not assessable: no verdict was given; the person can fix the capture and retake.
+  RETAKE_FRAMING: { code: '205', message: "Hold the phone at arm's length so your head and shoulders are in the picture" },
+  RETAKE_EXPOSURE: { code: '206', message: 'Retake in even light: the face is too dark or too bright to judge' },
   // 3xx: quality status (one per non-valid YouLive status).
   SHARPNESS_ERROR: { code: '301', message: 'Image is too blurred' },
   ILLUMINATION_ERROR: { code: '302', message: 'Lighting is too dark, too bright or uneven' },

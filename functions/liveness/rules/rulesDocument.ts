@@ -18,7 +18,11 @@ export type RuleCondition =
   /** A requested quality check answered yes. */
   | { readonly qualityCheck: QualityCheckName }
   /** More than one face was detected (whatever checks were requested). */
-  | { readonly multipleFaces: true };
+  | { readonly multipleFaces: true }
+  /** The model could (true) or could not (false) judge the face: not assessable gets no liveness verdict. */
+  | { readonly assessable: boolean }
+  /** Not assessable for this cause: framing (the context around the face is missing) or exposure. */
+  | { readonly notAssessable: 'framing' | 'exposure' };
 
 export interface Rule {
   readonly when: RuleCondition;
@@ -72,6 +76,12 @@ function parseCondition(when: unknown, where: string): RuleCondition {
       break;
     case 'multipleFaces':
       if (value === true) return { multipleFaces: true };
+      break;
+    case 'assessable':
+      if (typeof value === 'boolean') return { assessable: value };
+      break;
+    case 'notAssessable':
+      if (value === 'framing' || value === 'exposure') return { notAssessable: value };
       break;
     default:
       throw new RulesDocumentError(`${where}.when has an unknown condition "${key}"`);

@@ -19,6 +19,8 @@ export interface SummaryInput {
     readonly failures?: readonly QualityStatus[];
     readonly checks: QualityCheckResults;
   };
+  /** Absent means assessable (a caller from before assessability existed). */
+  readonly assessability?: { readonly assessable: boolean; readonly cause: 'framing' | 'exposure' | null };
 }
 
 export function livenessBand(decision: SummaryInput['decision']): LivenessBand {
@@ -28,8 +30,12 @@ export function livenessBand(decision: SummaryInput['decision']): LivenessBand {
 
 /** Whether one rule's condition holds for an assessment. */
 export function conditionHolds(when: RuleCondition, input: SummaryInput): boolean {
-  if ('liveness' in when) return livenessBand(input.decision) === when.liveness;
-  if ('scoreBelow' in when) return input.decision.score < when.scoreBelow;
+  const assessable = input.assessability?.assessable ?? true;
+  // The score of a presentation the model cannot judge is no verdict: liveness conditions do not apply to it.
+  if ('liveness' in when) return assessable && livenessBand(input.decision) === when.liveness;
+  if ('scoreBelow' in when) return assessable && input.decision.score < when.scoreBelow;
+  if ('assessable' in when) return assessable === when.assessable;
+  if ('notAssessable' in when) return !assessable && input.assessability?.cause === when.notAssessable;
   if ('qualityStatus' in when) {
     const failures = input.quality?.failures ?? (input.quality ? [input.quality.status] : []);
     return failures.includes(when.qualityStatus);
@@ -51,7 +57,8 @@ const detailOf = (rule: Rule): ReasonDetail => {
 /**
  * The action for an assessment under a rules document: the most severe action among the rules
  * that fire (fail > manualReview > pass), else the document's default. Details list each firing
- * non-pass rule once per code, in document order; a pass carries no details.
+ * non-pass rule once per code, in document order; a pass carries no details. A presentation that
+ * is not assessable is never passed: it goes to manualReview with its retake reason at least.
  */
 export function summarize(input: SummaryInput, rules: RulesDocument): Summary {
   const fired = rules.rules.filter((rule) => conditionHolds(rule.when, input));
@@ -59,6 +66,11 @@ export function summarize(input: SummaryInput, rules: RulesDocument): Summary {
     (worst, rule) => (severity(rule.action) > severity(worst) ? rule.action : worst),
     fired.length > 0 ? 'pass' : rules.defaultAction,
   );
+  const assessability = input.assessability;
+  if (action === 'pass' && assessability && !assessability.assessable) {
+    // Whatever a document says, a face the model could not judge never passes: it is retaken.
+    return { action: 'manualReview', details: [reasonDetail(assessability.cause === 'exposure' ? 'RETAKE_EXPOSURE' : 'RETAKE_FRAMING')] };
+  }
   if (action === 'pass') return { action, details: [] };
   const details: ReasonDetail[] = [];
   for (const rule of fired) {

@@ -120,3 +120,57 @@ describe('a rules document read as data', () => {
     expect(() => parseRulesDocument({ ...base, name: '../etc', rules: [] })).toThrow(/name/);
   });
 });
+
+describe('rules on presentations the model cannot judge (assessable false)', () => {
+  const notAssessable = (cause: 'framing' | 'exposure', status: QualityStatus): SummaryInput => ({
+    ...input('no', 'low', { status, score: 0.99 }),
+    assessability: { assessable: false, cause },
+  });
+
+  it('sends a framing fault to manualReview with the retake code 205 and its message, and never calls it a spoof', () => {
+    const summary = summarize(notAssessable('framing', 'FACE_WITHOUT_PADDING'), DEFAULT_RULES);
+    expect(summary.action).toBe('manualReview');
+    expect(summary.details.map((d) => d.code)).toEqual(['205', '306']);
+    expect(summary.details[0]!.message).toBe("Hold the phone at arm's length so your head and shoulders are in the picture");
+  });
+
+  it('sends an exposure fault to manualReview with 206', () => {
+    expect(summarize(notAssessable('exposure', 'ILLUMINATION_ERROR'), DEFAULT_RULES).details.map((d) => d.code)).toEqual(['206', '302']);
+  });
+
+  it('does not apply liveness or score conditions to it: its score is no verdict', () => {
+    const doc = parseRulesDocument({
+      name: 'floor',
+      version: '1',
+      defaultAction: 'pass',
+      rules: [
+        { when: { scoreBelow: 1 }, action: 'fail', reason: 'LOW_LIVENESS_SCORE' },
+        { when: { liveness: 'borderlineSpoof' }, action: 'fail', reason: 'BORDERLINE_SPOOF' },
+      ],
+    });
+    const summary = summarize(notAssessable('framing', 'FACE_TOO_CLOSE'), doc);
+    expect(summary.details.map((d) => d.code)).not.toContain('204');
+    expect(summary.details.map((d) => d.code)).not.toContain('202');
+  });
+
+  it('never passes it, even under a custom document with no rule for it', () => {
+    const lax = parseRulesDocument({ name: 'lax', version: '1', defaultAction: 'pass', rules: [] });
+    expect(summarize(notAssessable('framing', 'FACE_CROPPED'), lax)).toEqual({
+      action: 'manualReview',
+      details: [{ code: '205', message: REASON_CODES.RETAKE_FRAMING.message }],
+    });
+  });
+
+  it('offers the conditions assessable and notAssessable to custom documents, validated on load', () => {
+    const doc = parseRulesDocument({
+      name: 'custom',
+      version: '1',
+      defaultAction: 'pass',
+      rules: [{ when: { assessable: false }, action: 'fail', reason: 'RETAKE_FRAMING', message: 'Reculez' }],
+    });
+    expect(summarize(notAssessable('exposure', 'ILLUMINATION_ERROR'), doc)).toEqual({ action: 'fail', details: [{ code: '205', message: 'Reculez' }] });
+    expect(summarize(input('yes', 'high'), doc).action).toBe('pass');
+    expect(() => parseRulesDocument({ ...doc, rules: [{ when: { assessable: 'no' }, action: 'fail', reason: 'SPOOF' }] })).toThrow(/invalid value/);
+    expect(() => parseRulesDocument({ ...doc, rules: [{ when: { notAssessable: 'blur' }, action: 'fail', reason: 'SPOOF' }] })).toThrow(/invalid value/);
+  });
+});
