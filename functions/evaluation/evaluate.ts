@@ -52,7 +52,8 @@ export interface EvaluationRun {
     readonly rule: string;
     readonly groupedBy: string;
     readonly choice: BalancedChoice;
-    readonly folds: LeaveOneSourceOut;
+    /** Each source judged at the threshold the others choose. */
+    readonly heldOut: LeaveOneSourceOut;
     readonly tradeoff: readonly TradeoffRow[];
   };
   /** Present with --calibrate and a two-sided split: how the threshold was chosen. */
@@ -188,7 +189,7 @@ async function calibrateLeaveOneSourceOut(set: LabelledSet, options: EvaluateOpt
       rule: LOSO_RULE,
       groupedBy: set.groupedBy,
       choice,
-      folds: leaveOneSourceOut(judged, targetApcer),
+      heldOut: leaveOneSourceOut(judged, targetApcer),
       tradeoff: tradeoffTable(judged),
     },
     summary: summarizeEvaluation(samples, choice.threshold),

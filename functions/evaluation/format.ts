@@ -124,7 +124,7 @@ export function formatRun(run: EvaluationRun): string {
   const cal = run.calibration;
   const loso = run.leaveOneSourceOut;
   if (loso) {
-    const f = loso.folds;
+    const f = loso.heldOut;
     lines.push(
       `calibration: ${loso.rule} (target ${percent(loso.targetApcer)}; sources = ${loso.groupedBy})`,
       `threshold: ${run.threshold.value} (chosen on all sources: source-balanced APCER ${rate(loso.choice.apcer)}, BPCER ${rate(loso.choice.bpcer)})`,
