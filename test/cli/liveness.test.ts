@@ -88,3 +88,31 @@ describe('liveness check (CLI, no server)', () => {
     for (const flag of ['--json', '--threshold', '--selection']) expect(stdout).toContain(flag);
   });
 });
+
+describe('liveness check on a face the model cannot judge', () => {
+  it('prints assessable=no, the reason, the crop scale and the retake action, and the same in --json', async () => {
+    const sharp = (await import('sharp')).default;
+    const { readFileSync } = await import('node:fs');
+    const photo = readFileSync(samplePhotos[1]!);
+    // The largest face of the photo, cut tightly (1.3x its box), as research crops are.
+    const full = JSON.parse((await liveness('check', '--json', samplePhotos[1]!)).stdout);
+    const box = full.face.boundingBox;
+    const side = Math.round(1.3 * Math.max(box.width, box.height));
+    const left = Math.max(0, Math.round(box.left + box.width / 2 - side / 2));
+    const top = Math.max(0, Math.round(box.top + box.height / 2 - side / 2));
+    const dir = mkdtempSync(join(tmpdir(), 'liveness-cli-tight-'));
+    const tight = join(dir, 'tight.jpg');
+    writeFileSync(tight, await sharp(photo).extract({ left, top, width: side, height: side }).resize(480, 480).jpeg().toBuffer());
+
+    const text = await liveness('check', tight);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/live=no score=\d\.\d{3} confidence=low assessable=no reason=FACE_(TOO_CLOSE|CROPPED|WITHOUT_PADDING) cropScale=\d\.\d\d\/2\.7/);
+    expect(text.stdout).toContain("action=manualReview (205 Hold the phone at arm's length so your head and shoulders are in the picture");
+    const json = JSON.parse((await liveness('check', '--json', tight)).stdout);
+    expect(json.liveFace).toMatchObject({ value: 'no', confidence: 'low', assessable: false });
+    expect(json.assessability.assessable).toBe(false);
+    expect(json.qualityStatus).toBe(json.assessability.reason);
+    expect(json.summary.action).toBe('manualReview');
+    expect(full.assessability.assessable).toBe(true);
+  });
+});

@@ -28,7 +28,7 @@ describe('costs are paid only for what is asked', () => {
     expect(result.quality.checks).toEqual({});
     expect(result.attributes).toEqual({});
     expect(result.quality.status).toMatch(/^[A-Z_]+$/);
-    expect(Object.keys(result.timings).sort()).toEqual(['decide', 'decode', 'detect', 'quality', 'score', 'select']);
+    expect(Object.keys(result.timings).sort()).toEqual(['assess', 'decide', 'decode', 'detect', 'quality', 'score', 'select']);
   });
 
   it('image-statistics checks need no extra model', async () => {
