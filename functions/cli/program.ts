@@ -162,9 +162,9 @@ export function buildProgram(): Command {
         .choices(['basic', 'full'])
         .default('basic'),
     )
-    .action(async (files: string[], flags: FramesFlags) => {
-      if (flags.frames && files.length > 0) throw new InvalidArgumentError('give either image files or --frames, not both');
-      if (!flags.frames && files.length === 0) throw new InvalidArgumentError('give image files or --frames');
+    .action(async (files: string[], flags: FramesFlags, command: Command) => {
+      if (flags.frames && files.length > 0) command.error('error: give either image files or --frames, not both');
+      if (!flags.frames && files.length === 0) command.error('error: give image files or --frames');
       if (flags.frames) process.exitCode = await checkPresentations([flags.frames], flags);
       else if (flags.method === 'merged') process.exitCode = await checkPresentations(files.map((f) => [f]), flags);
       else process.exitCode = await check(files, flags);

@@ -99,7 +99,8 @@ const asList = (value: unknown): unknown[] => (value === undefined || value === 
 
 /**
  * The frames of one capture, in order: `image`, then `image2`...`image8`, then the repeated
- * `frames` field (multipart), then JSON `images: [base64...]`. Each may be a file part, base64 or a data URL.
+ * `frames` field (multipart; an array in the order sent), then JSON `images: [base64...]`. Each may
+ * be a file part, base64 or a data URL.
  */
 function framesOf(b: Record<string, unknown>, limits: FrameRequestLimits): Buffer[] {
   const beyond = Object.keys(b).find((k) => /^image\d+$/.test(k) && (Number(k.slice(5)) > MAX_IMAGE_FIELD || Number(k.slice(5)) < 2));

@@ -98,14 +98,17 @@ export interface MethodFigures {
 const scoresOf = (rows: readonly PresentationResult[], method: MethodName, label: 'live' | 'spoof') =>
   rows.filter((r) => r.label === label).map((r) => r[method] ?? NOT_SCORED);
 
-/** APCER at the lowest threshold whose BPCER does not exceed `target`. */
+/**
+ * APCER at the highest threshold whose BPCER does not exceed `target` (BPCER grows with the
+ * threshold, APCER falls); NaN when no threshold reaches it (unscored live presentations count as
+ * rejected at every threshold).
+ */
 export function apcerAtBpcer(live: readonly number[], spoof: readonly number[], target: number): number {
-  const candidates = [...new Set([...live, ...spoof])].sort((a, b) => b - a);
-  let best = apcer(spoof, Number.POSITIVE_INFINITY);
+  const candidates = [...new Set([...live, ...spoof, 0])].filter((t) => t > NOT_SCORED).sort((a, b) => b - a);
   for (const t of candidates) {
-    if (bpcer(live, t) <= target + 1e-12) best = apcer(spoof, t);
+    if (bpcer(live, t) <= target + 1e-12) return apcer(spoof, t);
   }
-  return best;
+  return Number.NaN;
 }
 
 export function methodFigures(rows: readonly PresentationResult[], method: MethodName, threshold: number, fasterBpcer: number): MethodFigures {
@@ -138,7 +141,14 @@ export interface MethodComparison {
   readonly presentations: number;
   readonly methods: readonly MethodFigures[];
   /** Live presentations whose merged quality status is INCONSISTENT_DETECTION, and why. */
-  readonly inconsistentLive: { readonly count: number; readonly of: number; readonly reasons: Readonly<Record<string, number>> };
+  readonly inconsistentLive: {
+    readonly count: number;
+    /** Live presentations the merged level judged (a face in at least one frame). */
+    readonly of: number;
+    /** Live presentations without a face in any frame. */
+    readonly noFace: number;
+    readonly reasons: Readonly<Record<string, number>>;
+  };
   readonly seenSources: readonly string[];
   readonly rows: readonly PresentationResult[];
 }
@@ -159,7 +169,7 @@ export function summarizeComparison(kind: PresentationSet['kind'], rows: readonl
     kind,
     presentations: rows.length,
     methods,
-    inconsistentLive: { count: inconsistent.length, of: live.length, reasons },
+    inconsistentLive: { count: inconsistent.length, of: live.length, noFace: rows.filter((r) => r.label === 'live' && r.merged === null).length, reasons },
     seenSources: [...new Set(rows.filter((r) => r.sourceSeenByHead).map((r) => r.group))].sort(),
     rows,
   };
@@ -191,7 +201,8 @@ export function formatComparison(c: MethodComparison): string {
   ];
   if (c.kind === 'sequences') {
     const reasons = Object.entries(c.inconsistentLive.reasons).map(([r, n]) => `${r} ${n}`).join(', ');
-    lines.push('', `INCONSISTENT_DETECTION on live sequences: ${c.inconsistentLive.count} of ${c.inconsistentLive.of}${reasons ? ` (${reasons})` : ''}`);
+    const { count, of, noFace } = c.inconsistentLive;
+    lines.push('', `INCONSISTENT_DETECTION on live sequences: ${count} of ${of} judged${reasons ? ` (${reasons})` : ''}; ${noFace} without a face in any frame`);
   }
   if (c.seenSources.length > 0) {
     lines.push('', `caveat: the merged head was trained on sources ${c.seenSources.join(', ')}: their merged figures are optimistic (use --holdout-training)`);

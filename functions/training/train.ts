@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { apcerAtBpcer } from '../evaluation/compareMethods.js';
 import { apcer, bpcer, rocAuc } from '../evaluation/metrics.js';
 import { DEFAULT_THRESHOLD } from '../liveness/engine.js';
 import { FEATURE_SETS, type FeatureSetName } from '../liveness/merged/evidence.js';
@@ -54,6 +55,19 @@ export function validationFigures(
     bpcer: bpcer(live(scores, samples), threshold),
     threshold,
     perSource,
+  };
+}
+
+/** The test of "merged beats faster": APCER of each at the faster level's BPCER (its default threshold). */
+function equalBpcerComparison(samples: readonly TrainingSample[], mergedScores: readonly number[]) {
+  const live = (scores: readonly number[]) => scores.filter((_, i) => samples[i]!.label === 'live');
+  const spoof = (scores: readonly number[]) => scores.filter((_, i) => samples[i]!.label === 'spoof');
+  const faster = samples.map((s) => s.fasterScore);
+  const target = bpcer(live(faster), DEFAULT_THRESHOLD);
+  return {
+    bpcer: target,
+    fasterApcer: apcer(spoof(faster), DEFAULT_THRESHOLD),
+    mergedApcer: apcerAtBpcer(live(mergedScores), spoof(mergedScores), target),
   };
 }
 
@@ -141,6 +155,7 @@ export function trainHead(
       note: 'leave-one-source-out out-of-fold figures of the chosen row; the row was chosen on these same folds, so they are optimistic',
       merged: validationFigures(samples, chosen.scores, HEAD_THRESHOLD),
       faster: validationFigures(samples, samples.map((s) => s.fasterScore), DEFAULT_THRESHOLD),
+      atFasterBpcer: equalBpcerComparison(samples, chosen.scores),
     },
   };
   return { head, grid };

@@ -12,6 +12,19 @@ const bodyBytes = (body: string, base64: boolean) =>
   base64 ? Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0) : Buffer.byteLength(body);
 
 /**
+ * middy's multipart parser prepends each repeated file part (`[latest].concat(earlier)`): put the
+ * repeated parts back in the order they were sent, which is the frames' time order.
+ */
+function inArrivalOrder(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  for (const [name, value] of Object.entries(body)) {
+    if (Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && Buffer.isBuffer((v as { content?: unknown }).content))) {
+      (body as Record<string, unknown>)[name] = [...value].reverse();
+    }
+  }
+}
+
+/**
  * transactionId header, body size (413 before decoding), multipart or JSON body through middy's
  * parsers, every option of SPEC §3 validated, and the plan's features checked (403).
  */
@@ -54,6 +67,7 @@ export function parseLivenessRequest(options: {
         // middy's parsers answer 415 for malformed bodies; our catalogue calls that a parse error.
         throw new ApiError('PARSE_ERROR', contentType.startsWith('multipart') ? 'INVALID_MULTIPART' : 'INVALID_JSON', 'the request body could not be parsed');
       }
+      if (parser === multipart) inArrivalOrder((request as ApiRequest).event.body as unknown);
       const parsed = parseLivenessBody((request as ApiRequest).event.body as unknown, options.frameLimits?.());
       const plan = state.plan;
       const missing = featuresNeeded(parsed.options).filter((f) => !(plan?.features as readonly Feature[] | undefined)?.includes(f));
