@@ -9,6 +9,7 @@ import { decodeImage } from '../functions/liveness/stages/decode.js';
 import { detectorInput, placement } from '../functions/liveness/stages/detect.js';
 import { regionTensor } from '../functions/liveness/stages/modelInput.js';
 import { livenessRegion } from '../functions/liveness/stages/score.js';
+import { benchMerged, burstFrom } from './benchMerged.js';
 import { benchOptionalStages } from './benchOptionalStages.js';
 
 sharp.concurrency(1);
@@ -95,6 +96,9 @@ async function main(): Promise<void> {
 
   // Optional stages (issue 5): each quality-check family and attribute on the same 640x480 image.
   await benchOptionalStages(engine, vgaBytes, ITERATIONS);
+
+  // The merged level (issue 10): cost per frame of a 4-frame burst.
+  await benchMerged(engine, await burstFrom(samplePhoto), Math.max(20, Math.round(ITERATIONS / 4)));
 }
 
 if (!existsSync(samplePhoto)) throw new Error(`sample photo missing: ${samplePhoto} (run npm ci)`);

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { evalCommand, type EvalFlags } from '../evaluation/command.js';
+import { MergedLiveness } from '../liveness/merged/MergedLiveness.js';
+import { trainCommand, type TrainFlags } from '../training/command.js';
+import { DEFAULT_FEATURE_CACHE } from '../training/features.js';
 import { livenessDetails } from '../liveness/details.js';
 import { DEFAULT_THRESHOLD, LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
@@ -76,6 +79,61 @@ async function check(files: string[], flags: CheckFlags): Promise<number> {
   return failures === 0 ? 0 : 2;
 }
 
+interface FramesFlags extends CheckFlags {
+  frames?: string[];
+  method?: 'faster' | 'merged';
+}
+
+/** `check --frames a b c` (one presentation) or `check --method merged a b` (each file one presentation). */
+async function checkPresentations(presentations: string[][], flags: FramesFlags): Promise<number> {
+  const engine = new LivenessEngine();
+  const merged = new MergedLiveness(engine);
+  let failures = 0;
+  for (const files of presentations) {
+    const name = files.join(' ');
+    try {
+      const frames = await Promise.all(
+        files.map((file) =>
+          readFile(file).catch((error: NodeJS.ErrnoException) => {
+            throw Object.assign(new Error(`cannot read ${file}: ${error.code ?? error.message}`), { code: 'UNREADABLE_FILE' });
+          }),
+        ),
+      );
+      const options = { ...flags, qualityStatus: flags.quality };
+      const method = flags.method ?? 'merged';
+      const fused = method === 'merged' ? await merged.checkFrames(frames, options) : undefined;
+      const assessment = fused ?? (await engine.check(frames[0]!, options));
+      const used = method === 'merged' ? frames.length : 1;
+      const details = {
+        files,
+        ...livenessDetails(assessment),
+        qualityStatus: assessment.quality.status,
+        livenessMethod: { value: method, framesSent: frames.length, framesUsed: used },
+        ...(fused ? { frames: fused.frames } : {}),
+      };
+      if (flags.json) {
+        console.log(JSON.stringify(details));
+      } else {
+        const { liveFace } = details;
+        const consistency = fused?.frames.consistency;
+        console.log(
+          `${name}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence} ` +
+            `method=${method} frames=${used}/${frames.length} quality=${assessment.quality.status}` +
+            (consistency && consistency.reasons.length > 0 ? ` inconsistent=${consistency.reasons.join(',')}` : ''),
+        );
+      }
+    } catch (error) {
+      failures++;
+      const known = isLivenessError(error) || (error as { code?: string }).code === 'UNREADABLE_FILE';
+      const code = known ? String((error as { code: string }).code) : 'INTERNAL_ERROR';
+      const message = known ? (error as Error).message : 'unexpected error while checking these frames';
+      if (flags.json) console.log(JSON.stringify({ files, error: { code, message } }));
+      else console.error(`${name}: error ${code}: ${message}`);
+    }
+  }
+  return failures === 0 ? 0 : 2;
+}
+
 export function buildProgram(): Command {
   const program = new Command('liveness')
     .description('Passive face liveness: decide whether a live person or a presentation attack is in a selfie.')
@@ -83,7 +141,12 @@ export function buildProgram(): Command {
   program
     .command('check')
     .description('check image files (JPEG, PNG, WebP, BMP) without any server; exits 2 if any file could not be checked')
-    .argument('<image...>', 'image files')
+    .argument('[image...]', 'image files (each judged alone)')
+    .option('--frames <files...>', 'frames of one capture, in time order (1 to 8), judged as one presentation (default method: merged)')
+    .addOption(
+      new Option('--method <level>', 'faster: one frame, the raw fr_liveness score; merged: every frame, fused by the learned head (models/liveness_head.json)')
+        .choices(['faster', 'merged']),
+    )
     .option('--json', 'one JSON object per image per line, shaped like the API result.details')
     .option('--threshold <t>', `live when score >= t (default ${DEFAULT_THRESHOLD}, calibrated)`, parseThreshold)
     .addOption(
@@ -106,8 +169,12 @@ export function buildProgram(): Command {
         .choices(['basic', 'full'])
         .default('basic'),
     )
-    .action(async (files: string[], flags: CheckFlags) => {
-      process.exitCode = await check(files, flags);
+    .action(async (files: string[], flags: FramesFlags, command: Command) => {
+      if (flags.frames && files.length > 0) command.error('error: give either image files or --frames, not both');
+      if (!flags.frames && files.length === 0) command.error('error: give image files or --frames');
+      if (flags.frames) process.exitCode = await checkPresentations([flags.frames], flags);
+      else if (flags.method === 'merged') process.exitCode = await checkPresentations(files.map((f) => [f]), flags);
+      else process.exitCode = await check(files, flags);
     });
   program
     .command('eval')
@@ -122,8 +189,26 @@ export function buildProgram(): Command {
     .option('--calibrate', 'choose the threshold on the calibration split for --target-apcer, report on the other split')
     .option('--target-apcer <a>', 'APCER (worst attack type) to calibrate for', parseThreshold, 0.05)
     .option('--split <spec>', 'with --calibrate: source-hash:<salt> or groups:<g1>,<g2>,... (groups calibrate; default source-hash:1)')
+    .option('--compare', 'faster vs merged side by side (always on for a sequences folder: MANIFEST.tsv with a seq column)')
+    .option(
+      '--holdout-training <dirs>',
+      'with the comparison: comma-separated training folders; sources the shipped head was trained on are scored by the head refitted without them',
+    )
     .action(async (dir: string, flags: EvalFlags) => {
       process.exitCode = await evalCommand(dir, flags);
+    });
+  program
+    .command('train')
+    .description(
+      'train the merged level\'s logistic head on labelled folders (source = source_repo): feature set and L2 strength chosen by ' +
+        'leave-one-source-out mean within-source AUC; writes the head with its data list, validation figures and sha256',
+    )
+    .argument('<dirs...>', 'labelled folders, e.g. ../shared/faces ../shared/train-faces')
+    .option('--out <file>', 'where to write the head', 'models/liveness_head.json')
+    .option('--cache <file>', 'evidence cache (model outputs per image; never pixels)', DEFAULT_FEATURE_CACHE)
+    .option('--seed <n>', 'recorded in the head (the fit itself is deterministic)', (v) => Number.parseInt(v, 10), 1)
+    .action(async (dirs: string[], flags: TrainFlags) => {
+      process.exitCode = await trainCommand(dirs, flags);
     });
   return program;
 }

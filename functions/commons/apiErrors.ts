@@ -52,6 +52,8 @@ const ENGINE_ERRORS: Readonly<Record<LivenessErrorCode, ErrorKind>> = {
   IMAGE_TOO_SMALL: 'NO_FACE',
   FACE_NOT_DETECTED: 'NO_FACE',
   MODEL_UNAVAILABLE: 'INTERNAL',
+  TOO_MANY_FRAMES: 'PARSE_ERROR',
+  FRAME_SIZE_MISMATCH: 'PARSE_ERROR',
 };
 
 // AWS SDK error names meaning "slow down", and middy's TimeoutError (the function ran out of time,
@@ -73,7 +75,9 @@ export function toApiError(error: unknown): ApiError {
     if (error.code === 'MODEL_UNAVAILABLE') {
       return new ApiError(kind, error.code, 'the model is unavailable', { summary: 'SERVER_ERROR' });
     }
-    return new ApiError(kind, error.code, error.message, { summary: error.code });
+    // Frame-set mistakes have no reason code of their own in the summary catalogue: a parse error.
+    const summary = error.code === 'TOO_MANY_FRAMES' || error.code === 'FRAME_SIZE_MISMATCH' ? 'PARSE_ERROR' : error.code;
+    return new ApiError(kind, error.code, error.message, { summary });
   }
   const name = (error as { name?: unknown } | undefined)?.name;
   if (typeof name === 'string' && THROTTLING.has(name)) {

@@ -17,6 +17,9 @@ import { TABLES, type TableName } from './tables.js';
  * | LIVENESS_DYNAMODB_ENDPOINT | (AWS) | DynamoDB endpoint override, e.g. DynamoDB Local |
  * | LIVENESS_S3_ENDPOINT | (AWS) | S3 endpoint override, e.g. the local S3 server (path-style addressing) |
  * | LIVENESS_S3_PUBLIC_ENDPOINT | LIVENESS_S3_ENDPOINT | endpoint written into signed URLs when callers reach S3 by another address |
+ * | LIVENESS_MAX_FRAMES | 8 | frames of one capture per request (1 to 8); more → 400 TOO_MANY_FRAMES |
+ * | LIVENESS_MAX_FRAMES_BYTES | 6291456 | bytes of all frames together (after base64 decoding); more → 413 FRAMES_TOO_LARGE |
+ * | LIVENESS_MAX_FRAME_PIXELS | 16777216 | pixels of any one frame (width x height as sent); more → 413 IMAGE_TOO_LARGE |
  *
  * Powertools reads its own: POWERTOOLS_SERVICE_NAME, POWERTOOLS_LOG_LEVEL, POWERTOOLS_METRICS_NAMESPACE,
  * POWERTOOLS_METRICS_DISABLED. The engine reads LIVENESS_MODEL_DIR.
@@ -33,6 +36,8 @@ export interface LivenessConfig {
   readonly dynamoDbEndpoint?: string;
   readonly s3Endpoint?: string;
   readonly s3PublicEndpoint?: string;
+  /** Limits of a multi-frame request (the merged level). */
+  readonly frames: { readonly maxFrames: number; readonly maxTotalBytes: number; readonly maxFramePixels: number };
 }
 
 /** Environment variable names, for the CDK stack and the local stack. */
@@ -49,6 +54,9 @@ export const ENV = {
   dynamoDbEndpoint: 'LIVENESS_DYNAMODB_ENDPOINT',
   s3Endpoint: 'LIVENESS_S3_ENDPOINT',
   s3PublicEndpoint: 'LIVENESS_S3_PUBLIC_ENDPOINT',
+  maxFrames: 'LIVENESS_MAX_FRAMES',
+  maxFramesBytes: 'LIVENESS_MAX_FRAMES_BYTES',
+  maxFramePixels: 'LIVENESS_MAX_FRAME_PIXELS',
 } as const;
 
 /** The API's region codes and the AWS regions they run in (SPEC §3). */
@@ -65,12 +73,21 @@ export type RegionCode = keyof typeof REGION_CODES;
 
 export const DEFAULT_CROPS_BUCKET = 'liveness-crops';
 export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
+/** Frames of one capture the API reads at most (`image`, `image2` ... `image8`). */
+export const MAX_FRAMES = 8;
+export const DEFAULT_MAX_FRAME_PIXELS = 4096 * 4096;
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function frameCount(env: NodeJS.ProcessEnv): number {
+  const value = positiveNumber(env, ENV.maxFrames, MAX_FRAMES);
+  if (!Number.isInteger(value) || value > MAX_FRAMES) throw new Error(`${ENV.maxFrames} must be a whole number from 1 to ${MAX_FRAMES}, got "${env[ENV.maxFrames]}"`);
   return value;
 }
 
@@ -96,5 +113,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LivenessConfig
     dynamoDbEndpoint: optional(env, ENV.dynamoDbEndpoint),
     s3Endpoint,
     s3PublicEndpoint: optional(env, ENV.s3PublicEndpoint) ?? s3Endpoint,
+    frames: {
+      maxFrames: frameCount(env),
+      maxTotalBytes: positiveNumber(env, ENV.maxFramesBytes, DEFAULT_MAX_BODY_BYTES),
+      maxFramePixels: positiveNumber(env, ENV.maxFramePixels, DEFAULT_MAX_FRAME_PIXELS),
+    },
   };
 }

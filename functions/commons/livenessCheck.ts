@@ -1,4 +1,5 @@
 import type { LivenessEngine } from '../liveness/engine.js';
+import { DEFAULT_FRAME_LIMITS, type MergedAssessment, MergedLiveness } from '../liveness/merged/MergedLiveness.js';
 import type { AttributeName } from '../liveness/attributes/types.js';
 import { livenessDetails, qualityResult } from '../liveness/details.js';
 import { faceJpeg } from '../liveness/stages/crop.js';
@@ -16,6 +17,8 @@ export interface LivenessCheckInput {
   readonly requestId: string;
   readonly transactionId: string;
   readonly request: LivenessRequest;
+  /** Per-frame pixel limit of the merged level (config LIVENESS_MAX_FRAME_PIXELS). */
+  readonly maxFramePixels?: number;
 }
 
 export interface LivenessCheckResult {
@@ -25,9 +28,42 @@ export interface LivenessCheckResult {
   readonly logged: Partial<TransactionRecord>;
 }
 
-/** One passive model: Level 2 ("merged") is not something we can honestly claim. */
-const livenessMethodAnswer = (requested: LivenessRequest['options']['livenessMethod']) =>
-  requested === 'merged' ? { value: 'unsupported', requested: 'merged', used: 'faster' } : { value: 'faster' };
+/** `details.livenessMethod`: the level that decided, and how many of the frames sent it looked at. */
+const livenessMethodAnswer = (method: LivenessRequest['options']['livenessMethod'], framesSent: number, framesUsed: number) => ({
+  value: method,
+  framesSent,
+  framesUsed,
+});
+
+// One merged level per engine (the head is loaded and checksum-verified once per process).
+const mergedLevels = new WeakMap<LivenessEngine, MergedLiveness>();
+const mergedFor = (engine: LivenessEngine) => {
+  let merged = mergedLevels.get(engine);
+  if (!merged) mergedLevels.set(engine, (merged = new MergedLiveness(engine)));
+  return merged;
+};
+
+/** `details.frames` of a merged answer: per-frame scores and what the consistency check measured. */
+const framesDetails = (a: MergedAssessment) => {
+  const c = a.frames.consistency;
+  const round = (v: number) => Math.round(v * 10_000) / 10_000;
+  return {
+    count: a.frames.count,
+    scores: a.frames.scores.map((s) => (s === null ? null : round(s))),
+    aggregation: a.frames.aggregation,
+    reportedFrame: a.frames.reportedFrame + 1,
+    consistency: {
+      consistent: c.reasons.length === 0,
+      reasons: c.reasons,
+      facesPerFrame: c.facesPerFrame,
+      maxCentreShift: round(c.maxCentreShift),
+      maxSizeRatio: round(c.maxSizeRatio),
+      identicalFrames: c.identicalPairs.map(([a1, b1]) => [a1 + 1, b1 + 1]),
+      boundingBoxes: c.track,
+    },
+    head: a.frames.head,
+  };
+};
 
 /** The domain call of POST /v1/checkLiveness: assess, summarise, optionally store the crop. */
 export async function checkLiveness(
@@ -35,18 +71,32 @@ export async function checkLiveness(
   input: LivenessCheckInput,
 ): Promise<LivenessCheckResult> {
   const { options, images } = input.request;
-  const image = images[0]!;
   const attributes: AttributeName[] = [
     ...(options.ageRange ? (['ageRange'] as const) : []),
     ...(options.checkGender ? (['gender'] as const) : []),
   ];
-  const assessment = await deps.engine.check(image, {
+  const checkOptions = {
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     selection: options.selectionCriteria,
     qualityChecks: options.qualityChecks,
     attributes,
-  });
-  const details = { ...livenessDetails(assessment), livenessMethod: livenessMethodAnswer(options.livenessMethod) };
+  };
+  // faster: the first frame, as always; merged: every frame, fused by the learned head.
+  const merged =
+    options.livenessMethod === 'merged'
+      ? await mergedFor(deps.engine).checkFrames(images, {
+          ...checkOptions,
+          ...(input.maxFramePixels !== undefined
+            ? { limits: { ...DEFAULT_FRAME_LIMITS, maxFramePixels: input.maxFramePixels } }
+            : {}),
+        })
+      : undefined;
+  const assessment = merged ?? (await deps.engine.check(images[0]!, checkOptions));
+  const details = {
+    ...livenessDetails(assessment),
+    livenessMethod: livenessMethodAnswer(options.livenessMethod, images.length, merged ? images.length : 1),
+    ...(merged ? { frames: framesDetails(merged) } : {}),
+  };
   const quality = qualityResult(assessment);
   const summary = summaryFor(assessment, { ...(input.rules ? { app: input.rules } : {}), plan: input.plan.rules });
   let croppedImageUrl: string | undefined;

@@ -22,7 +22,7 @@ export interface LivenessOptions {
 }
 
 export interface LivenessRequest {
-  /** The frames of one capture, in order (1 for a single selfie; issue #10 raises the limit to 8). */
+  /** The frames of one capture, in order (1 for a single selfie, up to the configured maximum, 8 by default). */
   readonly images: readonly Buffer[];
   readonly options: LivenessOptions;
 }
@@ -85,6 +85,51 @@ function imageOf(value: unknown): Buffer {
   throw invalid('INVALID_IMAGE_FIELD', 'image must be a file part, a base64 string or a data URL');
 }
 
+/** How many frames one request may carry and how many bytes they may weigh together (config.ts). */
+export interface FrameRequestLimits {
+  readonly maxFrames: number;
+  readonly maxTotalBytes: number;
+}
+
+/** Highest `imageN` field name read (`image`, `image2` ... `image8`). */
+export const MAX_IMAGE_FIELD = 8;
+export const DEFAULT_FRAME_REQUEST_LIMITS: FrameRequestLimits = { maxFrames: MAX_IMAGE_FIELD, maxTotalBytes: 6 * 1024 * 1024 };
+
+const asList = (value: unknown): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * The frames of one capture, in order: `image`, then `image2`...`image8`, then the repeated
+ * `frames` field (multipart; an array in the order sent), then JSON `images: [base64...]`. Each may
+ * be a file part, base64 or a data URL.
+ */
+function framesOf(b: Record<string, unknown>, limits: FrameRequestLimits): Buffer[] {
+  const beyond = Object.keys(b).find((k) => /^image\d+$/.test(k) && (Number(k.slice(5)) > MAX_IMAGE_FIELD || Number(k.slice(5)) < 2));
+  if (beyond) throw invalid(Number(beyond.slice(5)) > MAX_IMAGE_FIELD ? 'TOO_MANY_FRAMES' : 'INVALID_IMAGE_FIELD', `unknown frame field ${beyond}: use image, image2 ... image${MAX_IMAGE_FIELD}`);
+  if (b.images !== undefined && !Array.isArray(b.images)) throw invalid('INVALID_IMAGE_FIELD', 'images must be an array of base64 images');
+  const others = [
+    ...Array.from({ length: MAX_IMAGE_FIELD - 1 }, (_, i) => b[`image${i + 2}`]).flatMap((v) => {
+      if (Array.isArray(v)) throw invalid('MULTIPLE_IMAGES', 'send each imageN field once');
+      return asList(v);
+    }),
+    ...asList(b.frames),
+    ...asList(b.images),
+  ];
+  // Frames sent only as `frames` or `images` are fine: their first is the first frame.
+  const values = b.image === undefined || b.image === null ? others : [b.image, ...others];
+  if (values.length === 0) throw invalid('MISSING_IMAGE', 'the image field is required');
+  if (values.length > limits.maxFrames) {
+    throw invalid('TOO_MANY_FRAMES', `${values.length} frames sent; at most ${limits.maxFrames} frames of one capture`);
+  }
+  const frames = values.map(imageOf);
+  const total = frames.reduce((sum, f) => sum + f.length, 0);
+  if (total > limits.maxTotalBytes) {
+    throw new ApiError('PAYLOAD_TOO_LARGE', 'FRAMES_TOO_LARGE', `the frames weigh ${total} bytes together; at most ${limits.maxTotalBytes}`, {
+      summary: 'IMAGE_TOO_LARGE',
+    });
+  }
+  return frames;
+}
+
 /** A field from a flat (`qualityChecks.blur`) or nested (`qualityChecks: {blur}`) body. */
 function field(body: Record<string, unknown>, path: string): unknown {
   if (path in body) return body[path];
@@ -93,8 +138,8 @@ function field(body: Record<string, unknown>, path: string): unknown {
   return tail !== undefined && typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>)[tail] : undefined;
 }
 
-/** A parsed multipart or JSON body → the image and validated options. Unknown keys are ignored. */
-export function parseLivenessBody(body: unknown): LivenessRequest {
+/** A parsed multipart or JSON body → the frames and validated options. Unknown keys are ignored. */
+export function parseLivenessBody(body: unknown, limits: FrameRequestLimits = DEFAULT_FRAME_REQUEST_LIMITS): LivenessRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalid('INVALID_BODY', 'the body must be a form or a JSON object');
   }
@@ -119,7 +164,7 @@ export function parseLivenessBody(body: unknown): LivenessRequest {
     selectionCriteria: oneOf('selectionCriteria', field(b, 'selectionCriteria'), SELECTION_CRITERIA, 'CLOSEST_TO_CAMERA'),
     threshold: threshold(field(b, 'threshold')),
   };
-  return { images: [imageOf(b.image)], options };
+  return { images: framesOf(b, limits), options };
 }
 
 /** The plan features a request needs. */

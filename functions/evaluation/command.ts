@@ -1,7 +1,9 @@
+import { compareCommand } from './compareCommand.js';
 import { DatasetError, readLabelledSet } from './dataset.js';
 import { evaluateSet } from './evaluate.js';
 import { formatRun } from './format.js';
 import { metricsDocument, toJson, writeReport } from './report.js';
+import { isSequenceSet } from './sequences.js';
 import { DEFAULT_SPLIT, SplitError } from './split.js';
 
 export interface EvalFlags {
@@ -11,6 +13,10 @@ export interface EvalFlags {
   readonly calibrate?: boolean;
   readonly targetApcer: number;
   readonly split?: string;
+  /** Faster vs merged side by side (automatic for a sequences folder). */
+  readonly compare?: boolean;
+  /** With the comparison: training folders to refit the head without each source it saw. */
+  readonly holdoutTraining?: string;
 }
 
 /** `liveness eval <dir>`: returns the exit code (0 done, 2 the set or the options cannot be used). */
@@ -22,6 +28,7 @@ export async function evalCommand(dir: string, flags: EvalFlags): Promise<number
     if (!flags.calibrate && flags.split !== undefined) {
       throw new SplitError('--split only applies with --calibrate');
     }
+    if (flags.compare || (await isSequenceSet(dir))) return await compareCommand(dir, flags);
     const set = await readLabelledSet(dir);
     const progress = !flags.json && process.stderr.isTTY;
     const run = await evaluateSet(set, {

@@ -28,7 +28,7 @@ export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
   .use(errorResponse())
   .use(authenticate({ apps: () => services().apps, feature: 'checkLiveness' }))
   .use(rateLimit(() => services().rateLimiter))
-  .use(parseLivenessRequest({ maxBodyBytes: () => services().config.maxBodyBytes }))
+  .use(parseLivenessRequest({ maxBodyBytes: () => services().config.maxBodyBytes, frameLimits: () => services().config.frames }))
   .handler(async (_event, context) => {
     const state = context.api;
     if (!(await engineReady)) throw new LivenessError('MODEL_UNAVAILABLE', 'the liveness models could not be loaded');
@@ -41,6 +41,7 @@ export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
         requestId: state.requestId,
         transactionId: state.transactionId!,
         request: state.livenessRequest!,
+        maxFramePixels: services().config.frames.maxFramePixels,
       },
     );
     state.outcome = result.logged;

@@ -6,7 +6,10 @@ export type LivenessErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'IMAGE_TOO_SMALL'
   | 'FACE_NOT_DETECTED'
-  | 'MODEL_UNAVAILABLE';
+  | 'MODEL_UNAVAILABLE'
+  // Several frames of one capture (the merged level):
+  | 'TOO_MANY_FRAMES'
+  | 'FRAME_SIZE_MISMATCH';
 
 export class LivenessError extends Error {
   constructor(

@@ -13,7 +13,9 @@ export type ModelId =
   | 'fr_pose'
   | 'fr_age'
   | 'fr_gender'
-  | 'fr_expression';
+  | 'fr_expression'
+  // Derived at install time from fr_liveness (models/fetch.mjs): same weights, the embedding as a second output.
+  | 'fr_liveness_embedding';
 
 /** How a model wants its input, described as data (models/manifest.json), not as scattered constants. */
 export interface ModelSpec {

@@ -1,7 +1,7 @@
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import { ApiError } from '../apiErrors.js';
-import { featuresNeeded, parseLivenessBody } from '../livenessRequest.js';
+import { featuresNeeded, type FrameRequestLimits, MAX_IMAGE_FIELD, parseLivenessBody } from '../livenessRequest.js';
 import type { Feature } from '../plans.js';
 import { type ApiMiddleware, type ApiRequest, header } from './apiState.js';
 
@@ -12,11 +12,28 @@ const bodyBytes = (body: string, base64: boolean) =>
   base64 ? Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0) : Buffer.byteLength(body);
 
 /**
+ * middy's multipart parser prepends each repeated file part (`[latest].concat(earlier)`): put the
+ * repeated parts back in the order they were sent, which is the frames' time order.
+ */
+function inArrivalOrder(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  for (const [name, value] of Object.entries(body)) {
+    if (Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && Buffer.isBuffer((v as { content?: unknown }).content))) {
+      (body as Record<string, unknown>)[name] = [...value].reverse();
+    }
+  }
+}
+
+/**
  * transactionId header, body size (413 before decoding), multipart or JSON body through middy's
  * parsers, every option of SPEC §3 validated, and the plan's features checked (403).
  */
-export function parseLivenessRequest(options: { maxBodyBytes: () => number }): ApiMiddleware {
-  const multipart = httpMultipartBodyParser({ busboy: { limits: { files: 4, fields: 64, fieldSize: 8 * 1024 * 1024 } } });
+export function parseLivenessRequest(options: {
+  maxBodyBytes: () => number;
+  frameLimits?: () => FrameRequestLimits;
+}): ApiMiddleware {
+  // Files: image, image2..image8 and up to 8 repeated `frames`, plus one so that a 9th frame is seen (and refused).
+  const multipart = httpMultipartBodyParser({ busboy: { limits: { files: 2 * MAX_IMAGE_FIELD + 1, fields: 64, fieldSize: 8 * 1024 * 1024 } } });
   const json = httpJsonBodyParser();
   return {
     before: async (request) => {
@@ -50,7 +67,8 @@ export function parseLivenessRequest(options: { maxBodyBytes: () => number }): A
         // middy's parsers answer 415 for malformed bodies; our catalogue calls that a parse error.
         throw new ApiError('PARSE_ERROR', contentType.startsWith('multipart') ? 'INVALID_MULTIPART' : 'INVALID_JSON', 'the request body could not be parsed');
       }
-      const parsed = parseLivenessBody((request as ApiRequest).event.body as unknown);
+      if (parser === multipart) inArrivalOrder((request as ApiRequest).event.body as unknown);
+      const parsed = parseLivenessBody((request as ApiRequest).event.body as unknown, options.frameLimits?.());
       const plan = state.plan;
       const missing = featuresNeeded(parsed.options).filter((f) => !(plan?.features as readonly Feature[] | undefined)?.includes(f));
       if (missing.length > 0) {

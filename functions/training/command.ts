@@ -1,0 +1,42 @@
+import { writeFile } from 'node:fs/promises';
+import { extractFeatures } from './features.js';
+import { DEFAULT_TRAIN_OPTIONS, headChecksum, trainHead } from './train.js';
+
+export interface TrainFlags {
+  readonly out: string;
+  readonly cache?: string;
+  readonly seed: number;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+/** `liveness train <dir...>`: extract evidence, choose by leave-one-source-out, write the head. */
+export async function trainCommand(dirs: readonly string[], flags: TrainFlags): Promise<number> {
+  const { samples, skipped } = await extractFeatures(dirs, {
+    ...(flags.cache ? { cacheFile: flags.cache } : {}),
+    onProgress: (done, total) => {
+      if (done % 100 === 0 || done === total) process.stderr.write(`evidence ${done}/${total}\n`);
+    },
+  });
+  const sources = new Set(samples.map((s) => s.group)).size;
+  console.log(`${samples.length} images with a face from ${sources} sources (${skipped.length} without a face, not used)`);
+  const { head } = trainHead(samples, { ...DEFAULT_TRAIN_OPTIONS, seed: flags.seed }, (row) =>
+    console.log(
+      `  ${row.featureSet.padEnd(30)} lambda ${String(row.lambda).padEnd(6)} mean within-source AUC ${row.meanWithinSourceAuc.toFixed(3)}  pooled AUC ${row.pooledAuc.toFixed(3)}`,
+    ),
+  );
+  const { merged, faster } = head.validation as { merged: import('./train.js').ValidationFigures; faster: import('./train.js').ValidationFigures };
+  console.log(`chosen: ${head.featureSet}, lambda ${(head.training as { lambda: number }).lambda}`);
+  for (const [name, f] of [['faster', faster], ['merged', merged]] as const) {
+    console.log(
+      `  ${name.padEnd(7)} mean within-source AUC ${f.meanWithinSourceAuc.toFixed(3)}  pooled AUC ${f.pooledAuc.toFixed(3)}  ` +
+        `APCER ${pct(f.apcer)}  BPCER ${pct(f.bpcer)} at ${f.threshold}`,
+    );
+  }
+  const withSum = { ...head, sha256: headChecksum(head) };
+  // Number arrays on one line each: the file stays readable and diffs stay small.
+  const text = JSON.stringify(withSum, null, 1).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_m, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`);
+  await writeFile(flags.out, `${text}\n`);
+  console.log(`wrote ${flags.out} (sha256 of its content without the sha256 field: ${withSum.sha256})`);
+  return 0;
+}
