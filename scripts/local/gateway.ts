@@ -59,7 +59,7 @@ const failure = (kind: ApiError['kind'], reason: string, message: string, reques
  * discarding) up to 4x the limit, so that the client, still sending, is not reset before it can
  * read our 413; a client that sends more than that is cut off.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'tooLarge' | 'cutOff'> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'tooLarge' | 'cutOff' | 'broken'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -73,9 +73,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'tooLar
       }
     });
     req.on('end', () => resolve(size > limit ? 'tooLarge' : Buffer.concat(chunks)));
-    // A client that goes away or breaks the framing mid-body: nobody is left to answer.
-    req.on('error', () => resolve('cutOff'));
-    req.on('aborted', () => resolve('cutOff'));
+    // A client that goes away, or breaks the framing mid-body (clientError answers that one).
+    req.on('error', () => resolve('broken'));
+    req.on('aborted', () => resolve('broken'));
   });
 }
 
@@ -171,6 +171,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         return;
       }
       if (raw === 'tooLarge') return tooLarge();
+      if (raw === 'broken') return;
 
       const headers: Record<string, string> = {};
       const multiValueHeaders: Record<string, string[]> = {};
@@ -273,10 +274,16 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   // Header-level failures (431, bad framing, slow clients) in our JSON envelope instead of Node's bare ones.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (socket.writable && !(socket as Socket & { _httpMessage?: unknown })._httpMessage && error.code !== 'ECONNRESET') {
-      socket.end(clientErrorResponse(error.code));
-    } else socket.destroy();
+    const pendingResponse = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    // Broken framing inside a body (e.g. a bad chunk size): the request was already dispatched.
+    if (pendingResponse) {
+      if (pendingResponse.headersSent) return void socket.destroy();
+      return void sendJson(pendingResponse, 400, failure('PARSE_ERROR', 'MALFORMED_HTTP', 'the request is not valid HTTP/1.1', randomUUID()), { connection: 'close' });
+    }
+    socket.end(clientErrorResponse(error.code));
   });
+
   const shutdown = async (graceMs: number) => {
     const closed = new Promise<void>((done) => server.close(() => done()));
     server.closeIdleConnections();
