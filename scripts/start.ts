@@ -3,11 +3,13 @@
  * S3-compatible server, with a dev app. Data lives under .local/ unless --in-memory.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { LOCAL_ENDPOINTS_FILE } from '../functions/cli/keys.js';
 import { isPlanName, PLAN_NAMES, type PlanName } from '../functions/commons/plans.js';
 import { startLocalStack } from './local/stack.js';
+import { NODE_SUPPORT_NOTICE } from './nodeSupport.js';
 
 const program = new Command('start')
   .description('run the liveness API locally on the same handlers as Lambda')
@@ -15,6 +17,7 @@ const program = new Command('start')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--data-dir <dir>', 'where DynamoDB Local and the S3 server keep data', '.local')
   .option('--in-memory', 'keep no data on disk (lost on exit)', false)
+  .option('--workers <n>', 'gateway processes sharing the port (0: serve from this process)', String(availableParallelism()))
   .addHelpText(
     'after',
     `
@@ -26,7 +29,9 @@ Environment:
   )
   .parse();
 
-const opts = program.opts<{ port: string; host: string; dataDir: string; inMemory: boolean }>();
+const opts = program.opts<{ port: string; host: string; dataDir: string; inMemory: boolean; workers: string }>();
+const workers = Number(opts.workers);
+if (!Number.isInteger(workers) || workers < 0 || workers > 64) program.error(`invalid --workers ${opts.workers}`);
 const port = Number(opts.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`invalid port ${opts.port}`);
 const planName = process.env.LIVENESS_DEV_APP_PLAN || 'standard';
@@ -36,6 +41,7 @@ const plan = planName as PlanName;
 const stack = await startLocalStack({
   port,
   host: opts.host,
+  workers,
   ...(opts.inMemory ? {} : { dataDir: opts.dataDir }),
   devApp: {
     appId: process.env.LIVENESS_DEV_APP_ID || 'dev-app',
@@ -50,21 +56,27 @@ mkdirSync(opts.dataDir, { recursive: true });
 writeFileSync(endpointsFile, JSON.stringify({ url: stack.url, dynamoDbEndpoint: stack.dynamoDbEndpoint, s3Endpoint: stack.s3Endpoint, pid: process.pid }));
 
 const dev = stack.devApp!;
+const gateways = stack.workers > 0 ? `${stack.workers} gateway worker${stack.workers > 1 ? 's' : ''}` : 'gateway in this process';
 console.log(`
-open-liveness API on ${stack.url}   (${opts.inMemory ? 'in memory' : `data in ${opts.dataDir}/`})
-  DynamoDB Local ${stack.dynamoDbEndpoint}   S3 ${stack.s3Endpoint}
+open-liveness API on ${stack.url}   (${opts.inMemory ? 'in memory' : `data in ${opts.dataDir}/`}, ${gateways})
+  DynamoDB Local ${stack.dynamoDbEndpoint}   S3 ${stack.s3Endpoint} (local only: no signature checks)
   dev app: appId=${dev.appId}  appKey=${dev.appKey}${dev.rotated ? '   (new key: only hashes are stored)' : ''}
 
+  # a photo every install has (face-api's demo, several faces)
   curl -s ${stack.url}/v1/checkLiveness -H 'appId: ${dev.appId}' -H 'appKey: ${dev.appKey}' \\
-       -H 'transactionId: demo-1' -F image=@selfie.jpg -F returnCroppedImageURL=yes
-
-Ctrl-C stops everything.`);
+       -H 'transactionId: demo-1' -F image=@node_modules/@vladmandic/face-api/demo/sample1.jpg -F returnCroppedImageURL=yes
+${NODE_SUPPORT_NOTICE ? `\n${NODE_SUPPORT_NOTICE}\n` : ''}
+Ctrl-C stops everything (again to stop at once).`);
 
 let stopping = false;
 const shutdown = async (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    // A second Ctrl-C: do not wait for requests in progress (DynamoDB Local is killed on exit).
+    if (signal === 'SIGINT') process.exit(130);
+    return;
+  }
   stopping = true;
-  console.log(`\n${signal}: stopping gateway, S3 server and DynamoDB Local...`);
+  console.log(`\n${signal}: stopping gateway (requests in progress get 5 s), S3 server and DynamoDB Local...`);
   rmSync(endpointsFile, { force: true });
   await stack.stop();
   process.exit(0);

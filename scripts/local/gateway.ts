@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ApiError, errorBody } from '../../functions/commons/apiErrors.js';
 
@@ -20,6 +22,10 @@ export interface GatewayOptions {
   readonly maxBodyBytes: number;
   /** Like API Gateway's 29 s integration timeout. */
   readonly timeoutMs?: number;
+  /** The whole request (headers and body) must arrive within this; default 30 s (slow clients get 408). */
+  readonly requestTimeoutMs?: number;
+  /** Largest header block; default 16 KiB (431 above it). */
+  readonly maxHeaderBytes?: number;
 }
 
 // API Gateway passes these as text; everything else (multipart, images) as base64 (binaryMediaTypes).
@@ -48,35 +54,98 @@ function sendJson(res: ServerResponse, statusCode: number, body: unknown, header
 const failure = (kind: ApiError['kind'], reason: string, message: string, requestId: string) =>
   errorBody(new ApiError(kind, reason, message), { requestId });
 
-/** Reads the body, counting bytes, and gives up (undefined) past the limit. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+/**
+ * Reads the body, counting bytes. Past the limit it stops keeping bytes but goes on reading (and
+ * discarding) up to 4x the limit, so that the client, still sending, is not reset before it can
+ * read our 413; a client that sends more than that is cut off.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'tooLarge' | 'cutOff' | 'broken'> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) over = true;
-      else chunk.length > 0 && chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
+      else if (chunks.length > 0) chunks.length = 0;
+      if (size > limit * 4) {
+        req.pause();
+        resolve('cutOff');
+      }
     });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('end', () => resolve(size > limit ? 'tooLarge' : Buffer.concat(chunks)));
+    // A client that goes away, or breaks the framing mid-body (clientError answers that one).
+    req.on('error', () => resolve('broken'));
+    req.on('aborted', () => resolve('broken'));
   });
 }
+
+/** Node reads header bytes as latin1; clients send UTF-8. Re-read them as UTF-8 when they are valid UTF-8. */
+export function headerText(value: string): string {
+  if (!/[\u0080-\u00ff]/.test(value)) return value;
+  const utf8 = Buffer.from(value, 'latin1').toString('utf8');
+  return utf8.includes('\ufffd') ? value : utf8;
+}
+
+/** Raw HTTP answers for requests Node refuses before they reach us (bad framing, headers too large, too slow). */
+const CLIENT_ERRORS: Readonly<Record<string, { status: number; text: string; error: string; reason: string; message: string }>> = {
+  HPE_HEADER_OVERFLOW: { status: 431, text: 'Request Header Fields Too Large', error: 'Request header fields too large', reason: 'HEADERS_TOO_LARGE', message: 'the request headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, text: 'Request Timeout', error: 'Request timeout', reason: 'REQUEST_TIMEOUT', message: 'the request did not arrive in time' },
+};
+const BAD_REQUEST = { status: 400, text: 'Bad Request', error: 'Error while parsing request body', reason: 'MALFORMED_HTTP', message: 'the request is not valid HTTP/1.1' };
+
+/** The HyperVerge envelope for failures answered below the handlers (no route, no transaction log). */
+function clientErrorResponse(code: string | undefined): string {
+  const e = (code && CLIENT_ERRORS[code]) || BAD_REQUEST;
+  const body = JSON.stringify({ status: 'failure', statusCode: e.status, result: { error: e.error, reason: e.reason, message: e.message }, metadata: { requestId: randomUUID() } });
+  return `HTTP/1.1 ${e.status} ${e.text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+/** What the process guard needs to answer the request whose code threw asynchronously. */
+export interface RequestScope {
+  readonly requestId: string;
+  answer(statusCode: number, body: unknown): void;
+}
+/** The request each callback runs for (the process guard reads it from inside the fault). */
+export const requestScope = new AsyncLocalStorage<RequestScope>();
 
 /**
  * A small local API Gateway: matches routes, builds REST proxy events (path parameters, headers,
  * base64 binary bodies, requestContext.requestId), runs the same handlers as Lambda and writes
  * their result as the HTTP response. Unknown routes get the HyperVerge 404 body.
  */
-export function createGateway(options: GatewayOptions): Server & { inFlight(): number; setTimeoutMs(ms: number): void } {
+export type Gateway = Server & {
+  inFlight(): number;
+  setTimeoutMs(ms: number): void;
+  /** Stop accepting, give requests in progress `graceMs` to finish, answer the rest 503, close. */
+  shutdown(graceMs: number): Promise<void>;
+};
+
+export function createGateway(options: GatewayOptions): Gateway {
   const routes = options.routes.map((route) => ({ ...route, ...compile(route.resource) }));
   let timeoutMs = options.timeoutMs ?? 29_000;
   let inFlight = 0;
+  const pending = new Set<RequestScope>();
 
-  const server = createServer(async (req, res) => {
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024, requestTimeout: options.requestTimeoutMs ?? 30_000, headersTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 10_000) }, (req, res) => {
     const requestId = randomUUID();
     inFlight++;
+    // An answer of last resort (process guard, gateway deadline, shutdown): once, in our envelope.
+    const answer = (statusCode: number, body: unknown) => {
+      if (!res.headersSent && !res.destroyed) sendJson(res, statusCode, body, { connection: 'close' });
+      else if (!res.writableEnded) res.destroy();
+    };
+    const scope: RequestScope = { requestId, answer };
+    pending.add(scope);
+    let finished = false;
+    res.once('close', () => {
+      if (!finished) inFlight--;
+      finished = true;
+      pending.delete(scope);
+    });
+    requestScope.run(scope, () => void serve(req, res, requestId, answer));
+  });
+
+  const serve = async (req: IncomingMessage, res: ServerResponse, requestId: string, answer: RequestScope['answer']) => {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       const method = (req.method ?? 'GET').toUpperCase();
@@ -88,7 +157,6 @@ export function createGateway(options: GatewayOptions): Server & { inFlight(): n
         req.resume();
         return sendJson(res, 404, failure('NOT_FOUND', 'ROUTE_NOT_FOUND', `no route ${method} ${url.pathname}`, requestId));
       }
-      const declared = Number(req.headers['content-length'] ?? 0);
       const tooLarge = () =>
         sendJson(
           res,
@@ -96,19 +164,20 @@ export function createGateway(options: GatewayOptions): Server & { inFlight(): n
           failure('PAYLOAD_TOO_LARGE', 'BODY_TOO_LARGE', `the request body exceeds ${options.maxBodyBytes} bytes`, requestId),
           { connection: 'close' },
         );
-      if (declared > options.maxBodyBytes) {
-        tooLarge();
-        req.destroy();
+      const raw = await readBody(req, options.maxBodyBytes);
+      if (raw === 'cutOff') {
+        if (!req.complete && !res.headersSent) tooLarge();
+        req.socket.destroySoon();
         return;
       }
-      const raw = await readBody(req, options.maxBodyBytes);
-      if (raw === undefined) return tooLarge();
+      if (raw === 'tooLarge') return tooLarge();
+      if (raw === 'broken') return;
 
       const headers: Record<string, string> = {};
       const multiValueHeaders: Record<string, string[]> = {};
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
         const name = req.rawHeaders[i]!;
-        const value = req.rawHeaders[i + 1]!;
+        const value = headerText(req.rawHeaders[i + 1]!);
         headers[name] = value;
         (multiValueHeaders[name] ??= []).push(value);
       }
@@ -169,7 +238,15 @@ export function createGateway(options: GatewayOptions): Server & { inFlight(): n
         succeed: () => undefined,
       };
       const handler = await match.route.handler();
-      const result = await handler(event, context);
+      // The function's own timeout answers first (middy); this is the gateway's, should a handler hang.
+      let deadline: NodeJS.Timeout | undefined;
+      const result = await Promise.race([
+        handler(event, context),
+        new Promise<never>((_, fail) => {
+          deadline = setTimeout(() => fail(Object.assign(new Error('the function did not answer in time'), { name: 'GatewayTimeout' })), timeoutMs + 1000);
+        }),
+      ]).finally(() => clearTimeout(deadline));
+      if (res.headersSent) return;
       const out: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) out[k.toLowerCase()] = String(v);
       for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) out[k.toLowerCase()] = v.map(String);
@@ -178,14 +255,47 @@ export function createGateway(options: GatewayOptions): Server & { inFlight(): n
       res.end(body);
     } catch (error) {
       // A handler that throws is a fault of ours (API Gateway would answer 502): never a stack.
-      console.error(JSON.stringify({ level: 'ERROR', message: 'gateway: handler failed', requestId, errorName: (error as Error).name }));
-      if (!res.headersSent) sendJson(res, 500, failure('INTERNAL', 'SERVER_ERROR', 'an unexpected error occurred', requestId));
-      else res.destroy();
-    } finally {
-      inFlight--;
+      const name = (error as Error | undefined)?.name;
+      console.error(JSON.stringify({ level: 'ERROR', message: 'gateway: handler failed', requestId, errorName: name }));
+      if (name === 'GatewayTimeout') answer(503, failure('BUSY', 'FUNCTION_TIMEOUT', 'the function did not answer in time', requestId));
+      else answer(500, failure('INTERNAL', 'SERVER_ERROR', 'an unexpected error occurred', requestId));
     }
+  };
+
+  // `Expect: 100-continue` with a declared body over the limit: 413 before the client sends it.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (Number(req.headers['content-length'] ?? 0) > options.maxBodyBytes) {
+      sendJson(res, 413, failure('PAYLOAD_TOO_LARGE', 'BODY_TOO_LARGE', `the request body exceeds ${options.maxBodyBytes} bytes`, randomUUID()), { connection: 'close' });
+      return;
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
   });
+
+  // Header-level failures (431, bad framing, slow clients) in our JSON envelope instead of Node's bare ones.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const pendingResponse = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    // Broken framing inside a body (e.g. a bad chunk size): the request was already dispatched.
+    if (pendingResponse) {
+      if (pendingResponse.headersSent) return void socket.destroy();
+      return void sendJson(pendingResponse, 400, failure('PARSE_ERROR', 'MALFORMED_HTTP', 'the request is not valid HTTP/1.1', randomUUID()), { connection: 'close' });
+    }
+    socket.end(clientErrorResponse(error.code));
+  });
+
+  const shutdown = async (graceMs: number) => {
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    server.closeIdleConnections();
+    const deadline = Date.now() + graceMs;
+    while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const scope of pending) scope.answer(503, failure('BUSY', 'SHUTTING_DOWN', 'the server is stopping', scope.requestId));
+    await new Promise((r) => setTimeout(r, 20));
+    server.closeAllConnections();
+    await closed;
+  };
   return Object.assign(server, {
+    shutdown,
     inFlight: () => inFlight,
     setTimeoutMs: (ms: number) => {
       timeoutMs = ms;

@@ -1,7 +1,9 @@
+import cluster, { type Worker } from 'node:cluster';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
 import { AppAdmin } from '../../functions/commons/appAdmin.js';
@@ -12,6 +14,7 @@ import { DynamoDbAppStore } from '../../functions/commons/stores/dynamodb/Dynamo
 import { TABLES, type TableName } from '../../functions/commons/tables.js';
 import { createTables, startDynamoDbLocal } from './dynamoDbLocal.js';
 import { createGateway, type GatewayRoute, type ProxyHandler } from './gateway.js';
+import type { ToWorker, WorkerOptions } from './worker.js';
 
 export interface LocalStackOptions {
   /** Gateway port; 0 picks a free one. */
@@ -22,6 +25,13 @@ export interface LocalStackOptions {
   readonly devApp?: { readonly appId: string; readonly key?: string; readonly plan?: PlanName };
   /** Extra LIVENESS_* settings (e.g. a short crop URL TTL in tests). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Gateway processes (node:cluster workers sharing the port; DynamoDB Local and the S3 server stay
+   * in this process). 0 (default) serves from this process, as tests that change its state need.
+   */
+  readonly workers?: number;
+  /** On stop, how long requests in progress may take before they are answered 503; default 5 s. */
+  readonly stopGraceMs?: number;
 }
 
 export interface LocalStack {
@@ -34,6 +44,8 @@ export interface LocalStack {
   stopS3(): Promise<void>;
   /** The time each invocation gets (context.getRemainingTimeInMillis), like a Lambda timeout; default 29 s. */
   setFunctionTimeout(ms: number): void;
+  /** Gateway worker processes (0: this process serves). */
+  readonly workers: number;
   stop(): Promise<void>;
 }
 
@@ -122,21 +134,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const server = createGateway({ routes: ROUTES, maxBodyBytes });
-    await new Promise<void>((done, fail) => {
-      server.once('error', fail);
-      server.listen(options.port ?? 3000, host, () => done());
-    });
-    stops.push(async () => {
+    const graceMs = options.stopGraceMs ?? 5_000;
+    const workers = options.workers ?? 0;
+    let port: number;
+    let setFunctionTimeout: (ms: number) => void;
+    if (workers > 0) {
+      const started = await startWorkers(workers, { port: options.port ?? 3000, host, maxBodyBytes });
+      stops.push(() => started.stop(graceMs));
+      port = started.port;
+      setFunctionTimeout = (ms) => started.send({ type: 'timeout', ms });
+    } else {
+      const server = createGateway({ routes: ROUTES, maxBodyBytes });
+      await new Promise<void>((done, fail) => {
+        server.once('error', fail);
+        server.listen(options.port ?? 3000, host, () => done());
+      });
       // Stop accepting, let requests in progress finish (they still need DynamoDB and S3), then close.
-      const closed = new Promise<void>((done) => server.close(() => done()));
-      server.closeIdleConnections();
-      const deadline = Date.now() + 30_000;
-      while (server.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      server.closeAllConnections();
-      await closed;
-    });
-    const { port } = server.address() as AddressInfo;
+      stops.push(() => server.shutdown(graceMs));
+      port = (server.address() as AddressInfo).port;
+      setFunctionTimeout = (ms) => server.setTimeoutMs(ms);
+    }
     return {
       url: `http://${host}:${port}`,
       dynamoDbEndpoint: dynamo.endpoint,
@@ -144,7 +161,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(devApp ? { devApp } : {}),
       stopDynamoDb: () => dynamo.stop(),
       stopS3: closeS3,
-      setFunctionTimeout: (ms: number) => server.setTimeoutMs(ms),
+      setFunctionTimeout,
+      workers,
       stop,
     };
   } catch (error) {
@@ -153,3 +171,43 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
+
+/** Forks `count` gateway workers on one port and waits until each listens. */
+async function startWorkers(count: number, gateway: WorkerOptions) {
+  const tsx = process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : ['--import', 'tsx'];
+  cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker.ts', import.meta.url)), execArgv: tsx });
+  const env = { LIVENESS_LOCAL_GATEWAY: JSON.stringify(gateway) };
+  const forked: Worker[] = [];
+  const stop = async (graceMs: number) => {
+    await Promise.all(
+      forked.map(
+        (worker) =>
+          new Promise<void>((done) => {
+            if (worker.isDead()) return done();
+            const force = setTimeout(() => worker.process.kill('SIGKILL'), graceMs + 5_000);
+            worker.once('exit', () => {
+              clearTimeout(force);
+              done();
+            });
+            worker.send({ type: 'stop', graceMs } satisfies ToWorker);
+          }),
+      ),
+    );
+  };
+  try {
+    const ports = await Promise.all(
+      Array.from({ length: count }, () => {
+        const worker = cluster.fork(env);
+        forked.push(worker);
+        return new Promise<number>((done, fail) => {
+          worker.once('listening', (address) => done(address.port));
+          worker.once('exit', (code) => fail(new Error(`gateway worker exited (${code}) before listening`)));
+        });
+      }),
+    );
+    return { port: ports[0]!, stop, send: (message: ToWorker) => forked.forEach((w) => !w.isDead() && w.send(message)) };
+  } catch (error) {
+    await stop(0);
+    throw error;
+  }
+}

@@ -1,40 +1,19 @@
-import httpJsonBodyParser from '@middy/http-json-body-parser';
-import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import { ApiError } from '../apiErrors.js';
 import { featuresNeeded, type FrameRequestLimits, MAX_IMAGE_FIELD, parseLivenessBody } from '../livenessRequest.js';
 import type { Feature } from '../plans.js';
-import { type ApiMiddleware, type ApiRequest, header } from './apiState.js';
+import { DEFAULT_BODY_LIMITS, parseEventBody } from '../requestBody.js';
+import { type ApiMiddleware, header } from './apiState.js';
 
 export const MAX_TRANSACTION_ID_LENGTH = 128;
 
-/** Size of the body in bytes, computed without decoding it. */
-const bodyBytes = (body: string, base64: boolean) =>
-  base64 ? Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0) : Buffer.byteLength(body);
-
 /**
- * middy's multipart parser prepends each repeated file part (`[latest].concat(earlier)`): put the
- * repeated parts back in the order they were sent, which is the frames' time order.
- */
-function inArrivalOrder(body: unknown): void {
-  if (typeof body !== 'object' || body === null) return;
-  for (const [name, value] of Object.entries(body)) {
-    if (Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && Buffer.isBuffer((v as { content?: unknown }).content))) {
-      (body as Record<string, unknown>)[name] = [...value].reverse();
-    }
-  }
-}
-
-/**
- * transactionId header, body size (413 before decoding), multipart or JSON body through middy's
- * parsers, every option of SPEC §3 validated, and the plan's features checked (403).
+ * transactionId header, body size (413 before decoding), multipart or JSON body through our bounded
+ * parser (requestBody.ts), every option of SPEC §3 validated, and the plan's features checked (403).
  */
 export function parseLivenessRequest(options: {
   maxBodyBytes: () => number;
   frameLimits?: () => FrameRequestLimits;
 }): ApiMiddleware {
-  // Files: image, image2..image8 and up to 8 repeated `frames`, plus one so that a 9th frame is seen (and refused).
-  const multipart = httpMultipartBodyParser({ busboy: { limits: { files: 2 * MAX_IMAGE_FIELD + 1, fields: 64, fieldSize: 8 * 1024 * 1024 } } });
-  const json = httpJsonBodyParser();
   return {
     before: async (request) => {
       const { event, context } = request;
@@ -46,29 +25,10 @@ export function parseLivenessRequest(options: {
       if (transactionId.length > MAX_TRANSACTION_ID_LENGTH) {
         throw new ApiError('PARSE_ERROR', 'INVALID_TRANSACTION_ID', `transactionId is longer than ${MAX_TRANSACTION_ID_LENGTH} characters`);
       }
-      const body = event.body ?? '';
-      const limit = options.maxBodyBytes();
-      if (bodyBytes(body, event.isBase64Encoded) > limit) {
-        throw new ApiError('PAYLOAD_TOO_LARGE', 'BODY_TOO_LARGE', `the request body exceeds ${limit} bytes`, { summary: 'IMAGE_TOO_LARGE' });
-      }
-      if (body.length === 0) throw new ApiError('PARSE_ERROR', 'EMPTY_BODY', 'the request body is empty');
-      const contentType = (header(event, 'content-type') ?? '').toLowerCase();
-      const parser = contentType.startsWith('multipart/form-data')
-        ? multipart
-        : /^application\/(.+\+)?json/.test(contentType)
-          ? json
-          : undefined;
-      if (!parser) {
-        throw new ApiError('PARSE_ERROR', 'UNSUPPORTED_CONTENT_TYPE', 'send multipart/form-data or application/json');
-      }
-      try {
-        await parser.before?.(request as never);
-      } catch {
-        // middy's parsers answer 415 for malformed bodies; our catalogue calls that a parse error.
-        throw new ApiError('PARSE_ERROR', contentType.startsWith('multipart') ? 'INVALID_MULTIPART' : 'INVALID_JSON', 'the request body could not be parsed');
-      }
-      if (parser === multipart) inArrivalOrder((request as ApiRequest).event.body as unknown);
-      const parsed = parseLivenessBody((request as ApiRequest).event.body as unknown, options.frameLimits?.());
+      // One file part more than the frames allowed, so a 9th frame is refused as TOO_MANY_FRAMES by the frames mapping.
+      const limits = { ...DEFAULT_BODY_LIMITS, maxFiles: MAX_IMAGE_FIELD + 1, maxBodyBytes: options.maxBodyBytes() };
+      const body = parseEventBody(event, header(event, 'content-type'), limits);
+      const parsed = parseLivenessBody(body, options.frameLimits?.());
       const plan = state.plan;
       const missing = featuresNeeded(parsed.options).filter((f) => !(plan?.features as readonly Feature[] | undefined)?.includes(f));
       if (missing.length > 0) {

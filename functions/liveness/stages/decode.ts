@@ -102,7 +102,11 @@ export async function decodeImage(
     return { format, width: info.width, height: info.height, rgb: data, scale: longestSide / Math.max(info.width, info.height) };
   } catch (error) {
     if (error instanceof LivenessError) throw error;
-    if (/pixel limit/i.test(String(error))) throw tooLarge(0, 0, limits);
+    if (/pixel limit/i.test(String(error))) {
+      // sharp refuses before reporting the size; the header alone (no decoding) gives the real one.
+      const header = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => undefined);
+      throw tooLarge(header?.width ?? 0, header?.height ?? 0, limits);
+    }
     throw corrupt(format);
   }
 }
