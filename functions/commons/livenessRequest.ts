@@ -1,3 +1,4 @@
+import type { AttributeName } from '../liveness/attributes/types.js';
 import { QUALITY_CHECK_NAMES, type QualityCheckName } from '../liveness/quality/types.js';
 import { SELECTION_CRITERIA, type SelectionCriteria } from '../liveness/types.js';
 import { ApiError } from './apiErrors.js';
@@ -21,6 +22,8 @@ export interface LivenessOptions {
   readonly livenessMethod: LivenessMethod;
   readonly selectionCriteria: SelectionCriteria;
   readonly threshold?: number;
+  /** Face attributes beyond ageRange/gender (the 002 API always returns smile, eyes, mouth, emotions). */
+  readonly attributes?: readonly AttributeName[];
 }
 
 export interface LivenessRequest {
@@ -147,7 +150,7 @@ export function parseLivenessBody(body: unknown): LivenessRequest {
 export function featuresNeeded(options: LivenessOptions): Feature[] {
   const needed: Feature[] = ['checkLiveness'];
   if (options.qualityChecks.length > 0) needed.push('qualityChecks');
-  if (options.ageRange || options.checkGender) needed.push('faceAttributes');
+  if (options.ageRange || options.checkGender || (options.attributes?.length ?? 0) > 0) needed.push('faceAttributes');
   if (options.returnCroppedImageURL) needed.push('croppedFace');
   return needed;
 }

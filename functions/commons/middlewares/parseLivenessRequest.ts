@@ -1,7 +1,8 @@
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpMultipartBodyParser from '@middy/http-multipart-body-parser';
 import { ApiError } from '../apiErrors.js';
-import { featuresNeeded, parseLivenessBody } from '../livenessRequest.js';
+import { fetchImageUrl, imageUrlPolicy } from '../imageUrl.js';
+import { featuresNeeded, type LivenessRequestDraft, parseLivenessDraft } from '../livenessRequest.js';
 import type { Feature } from '../plans.js';
 import { type ApiMiddleware, type ApiRequest, header } from './apiState.js';
 
@@ -15,7 +16,12 @@ const bodyBytes = (body: string, base64: boolean) =>
  * transactionId header, body size (413 before decoding), multipart or JSON body through middy's
  * parsers, every option of SPEC §3 validated, and the plan's features checked (403).
  */
-export function parseLivenessRequest(options: { maxBodyBytes: () => number }): ApiMiddleware {
+export function parseLivenessRequest(options: {
+  maxBodyBytes: () => number;
+  /** The route's request mapper (a vendor's body → ours); default: the checkLiveness body. */
+  toRequest?: (body: unknown) => LivenessRequestDraft;
+}): ApiMiddleware {
+  const toRequest = options.toRequest ?? parseLivenessDraft;
   const multipart = httpMultipartBodyParser({ busboy: { limits: { files: 4, fields: 64, fieldSize: 8 * 1024 * 1024 } } });
   const json = httpJsonBodyParser();
   return {
@@ -50,13 +56,15 @@ export function parseLivenessRequest(options: { maxBodyBytes: () => number }): A
         // middy's parsers answer 415 for malformed bodies; our catalogue calls that a parse error.
         throw new ApiError('PARSE_ERROR', contentType.startsWith('multipart') ? 'INVALID_MULTIPART' : 'INVALID_JSON', 'the request body could not be parsed');
       }
-      const parsed = parseLivenessBody((request as ApiRequest).event.body as unknown);
+      const parsed = toRequest((request as ApiRequest).event.body as unknown);
       const plan = state.plan;
       const missing = featuresNeeded(parsed.options).filter((f) => !(plan?.features as readonly Feature[] | undefined)?.includes(f));
       if (missing.length > 0) {
         throw new ApiError('FORBIDDEN', 'FEATURE_NOT_IN_PLAN', `the ${state.app?.plan ?? 'current'} plan does not include ${missing.join(', ')}`);
       }
-      state.livenessRequest = parsed;
+      state.livenessRequest = 'images' in parsed
+        ? parsed
+        : { images: [await fetchImageUrl(parsed.imageUrl, imageUrlPolicy(limit))], options: parsed.options };
     },
   };
 }
