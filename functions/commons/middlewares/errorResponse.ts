@@ -1,8 +1,8 @@
 import { type ApiError, type ErrorBody, toApiError, errorBody } from '../apiErrors.js';
-import type { ApiMiddleware, ApiResult, ApiState } from './apiState.js';
+import type { ApiEvent, ApiMiddleware, ApiResult, ApiState } from './apiState.js';
 
 /** A vendor route's error shape: our error (and its HyperVerge body) → that vendor's status and body. */
-export type ErrorFormatter = (error: ApiError, body: ErrorBody, state: ApiState | undefined) => { statusCode: number; body: unknown; headers?: Record<string, string> };
+export type ErrorFormatter = (error: ApiError, body: ErrorBody, state: ApiState | undefined, event: ApiEvent) => { statusCode: number; body: unknown; headers?: Record<string, string> };
 
 /**
  * Any error → the HyperVerge failure body with its status code. Sets the response without
@@ -31,7 +31,7 @@ export function errorResponse(options: { format?: ErrorFormatter } = {}): ApiMid
         };
       }
       const retryAfter = error.options.retryAfterSeconds;
-      const formatted = options.format?.(error, body, state);
+      const formatted = options.format?.(error, body, state, request.event);
       const response: ApiResult = {
         statusCode: formatted?.statusCode ?? error.statusCode,
         headers: {

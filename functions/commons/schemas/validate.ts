@@ -13,16 +13,23 @@ const pathOf = (error: ErrorObject): string[] => {
   return path;
 };
 
-/** What a field's schema promises, for the error message (its `description`, else ajv's wording). */
-function expectation(schema: TSchema, path: readonly string[], error: ErrorObject): string {
-  if (error.keyword === 'required') return 'is required';
+/**
+ * The deepest described schema along the error's path: the field to name and what it must be
+ * (its `description`), else the full path and ajv's wording.
+ */
+function explain(schema: TSchema, path: readonly string[], error: ErrorObject): { field: string; expected: string } {
+  if (error.keyword === 'required') return { field: path.join('.'), expected: 'is required' };
   let node: unknown = schema;
-  for (const part of path) {
-    const n = node as { properties?: Record<string, unknown>; items?: unknown } | undefined;
-    node = n?.properties?.[part] ?? (/^\d+$/.test(part) ? n?.items : undefined);
+  let described: { depth: number; text: string } | undefined;
+  for (let depth = 0; depth < path.length && node; depth++) {
+    const n = node as { properties?: Record<string, unknown>; items?: unknown };
+    const part = path[depth]!;
+    node = n.properties?.[part] ?? (/^\d+$/.test(part) ? n.items : undefined);
+    const text = (node as { description?: string } | undefined)?.description;
+    if (text) described = { depth: depth + 1, text };
   }
-  const described = (node as { description?: string } | undefined)?.description;
-  return described ? `must be ${described}` : (error.message ?? 'is invalid');
+  if (described) return { field: path.slice(0, described.depth).join('.'), expected: `must be ${described.text}` };
+  return { field: path.join('.') || 'the body', expected: error.message ?? 'is invalid' };
 }
 
 /**
@@ -38,6 +45,6 @@ export function validateBody<S extends TSchema>(schema: S, body: unknown, reason
   if (validate(body)) return body as Static<S>;
   const error = validate.errors![0]!;
   const path = pathOf(error);
-  const field = path.join('.') || 'the body';
-  throw new ApiError('PARSE_ERROR', path.length === 0 ? 'INVALID_BODY' : reason, `${field} ${expectation(schema, path, error)}`);
+  const { field, expected } = explain(schema, path, error);
+  throw new ApiError('PARSE_ERROR', path.length === 0 ? 'INVALID_BODY' : reason, `${field} ${expected}`);
 }
