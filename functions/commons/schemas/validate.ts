@@ -34,7 +34,7 @@ function explain(schema: TSchema, path: readonly string[], error: ErrorObject): 
 
 /**
  * Validates a parsed body against a route's schema; the first problem becomes a 400 naming the field.
- * `reason` is the stable code (INVALID_OPTION for options, INVALID_BODY for the body's shape).
+ * `reason` is the stable code for a bad value (INVALID_OPTION); a missing field is MISSING_<FIELD>, a body of the wrong type INVALID_BODY.
  */
 export function validateBody<S extends TSchema>(schema: S, body: unknown, reason = 'INVALID_OPTION'): Static<S> {
   let validate = compiled.get(schema);
@@ -46,5 +46,7 @@ export function validateBody<S extends TSchema>(schema: S, body: unknown, reason
   const error = validate.errors![0]!;
   const path = pathOf(error);
   const { field, expected } = explain(schema, path, error);
-  throw new ApiError('PARSE_ERROR', path.length === 0 ? 'INVALID_BODY' : reason, `${field} ${expected}`);
+  // A missing field has its own code, like MISSING_IMAGE of checkLiveness.
+  const code = error.keyword === 'required' ? `MISSING_${field.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/\W/g, '_').toUpperCase()}` : path.length === 0 ? 'INVALID_BODY' : reason;
+  throw new ApiError('PARSE_ERROR', code, `${field} ${expected}`);
 }
