@@ -1,4 +1,4 @@
-import type { LivenessEngine } from '../liveness/engine.js';
+import type { LivenessAssessment, LivenessEngine } from '../liveness/engine.js';
 import { DEFAULT_FRAME_LIMITS, type MergedAssessment, MergedLiveness } from '../liveness/merged/MergedLiveness.js';
 import type { AttributeName } from '../liveness/attributes/types.js';
 import { livenessDetails, qualityResult } from '../liveness/details.js';
@@ -26,6 +26,11 @@ export interface LivenessCheckResult {
   readonly body: Record<string, unknown>;
   /** What the transaction log keeps of it: no image data. */
   readonly logged: Partial<TransactionRecord>;
+  /** The domain result the vendor adapters map from (the body above is HyperVerge's view of it). */
+  readonly assessment: LivenessAssessment;
+  /** Width and height of the (upright) image as sent, in pixels. */
+  readonly imageSize: { readonly width: number; readonly height: number };
+  readonly summary: ReturnType<typeof summaryFor>;
 }
 
 /** `details.livenessMethod`: the level that decided, and how many of the frames sent it looked at. */
@@ -74,6 +79,7 @@ export async function checkLiveness(
   const attributes: AttributeName[] = [
     ...(options.ageRange ? (['ageRange'] as const) : []),
     ...(options.checkGender ? (['gender'] as const) : []),
+    ...(options.attributes ?? []).filter((name) => name !== 'ageRange' && name !== 'gender'),
   ];
   const checkOptions = {
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
@@ -116,8 +122,12 @@ export async function checkLiveness(
       modelVersion: assessment.modelVersion,
     },
   };
+  const scale = assessment.decoded.scale ?? 1;
   return {
     body,
+    assessment,
+    summary,
+    imageSize: { width: Math.round(assessment.image.width * scale), height: Math.round(assessment.image.height * scale) },
     logged: {
       outcome: summary.action,
       liveFace: details.liveFace,

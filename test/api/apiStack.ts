@@ -2,12 +2,19 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import { afterAll } from 'vitest';
 import { AppAdmin } from '../../functions/commons/appAdmin.js';
 import { dynamoDbClient } from '../../functions/commons/clients.js';
 import { loadConfig } from '../../functions/commons/config.js';
 import type { PlanName } from '../../functions/commons/plans.js';
 import { DynamoDbAppStore } from '../../functions/commons/stores/dynamodb/DynamoDbAppStore.js';
 import { type LocalStack, startLocalStack } from '../../scripts/local/stack.js';
+import { assertMatchesOpenApi, openApiCheck } from '../helpers/openApiResponses.js';
+
+// Printed per test file; the run's total is the sum of these lines.
+afterAll(() => {
+  if (openApiCheck.validated > 0) console.log(`openapi: ${openApiCheck.validated} responses validated against openapi.json`);
+});
 
 /**
  * The real local stack (DynamoDB Local + s3rver + gateway) on free ports, in memory, for one test
@@ -55,6 +62,7 @@ export interface Sent {
   readonly body: any;
 }
 
+/** One HTTP call; its response is validated against openapi.json (a mismatch fails the test). */
 export async function send(url: string, init: RequestInit): Promise<Sent> {
   const res = await fetch(url, init);
   const text = await res.text();
@@ -64,6 +72,7 @@ export async function send(url: string, init: RequestInit): Promise<Sent> {
   } catch {
     // keep text
   }
+  await assertMatchesOpenApi(init.method ?? 'GET', url, res.status, body);
   return { status: res.status, headers: res.headers, body };
 }
 

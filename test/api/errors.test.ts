@@ -73,7 +73,8 @@ describe('the error catalogue of SPEC §3, over real HTTP', () => {
       ['selectionCriteria', 'BIGGEST'],
       ['livenessMethod', 'slow'],
       ['qualityChecks.blur', 'maybe'],
-      ['qualityChecks.tattoos', 'yes'],
+      ['threshold', '   '],
+      ['threshold', '0x1'],
       ['returnCroppedImageURL', '1'],
     ])('rejects %s=%s with the reason INVALID_OPTION', async (name, value) => {
       const res = await checkMultipart(api, app.headers, selfie, { [name]: value });

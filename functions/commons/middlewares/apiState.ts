@@ -35,13 +35,17 @@ export const header = (event: ApiEvent, name: string): string | undefined => {
   return value === undefined || value === null ? undefined : String(value);
 };
 
-/** First middleware: request and transaction ids, arrival time, a child logger carrying both ids. */
-export function apiState(route: string): ApiMiddleware {
+/**
+ * First middleware: request and transaction ids, arrival time, a child logger carrying both ids.
+ * `transactionIdFallsBackToRequestId`: for vendor routes, whose clients send no transactionId header.
+ */
+export function apiState(route: string, options: { transactionIdFallsBackToRequestId?: boolean } = {}): ApiMiddleware {
   return {
     before: (request) => {
       const { event, context } = request;
       const requestId = event.requestContext?.requestId || context.awsRequestId;
-      const transactionId = header(event, 'transactionid');
+      const sent = header(event, 'transactionid');
+      const transactionId = sent === undefined && options.transactionIdFallsBackToRequestId ? requestId : sent;
       context.api = {
         route,
         requestId,

@@ -2,7 +2,21 @@ import { ApiError } from '../apiErrors.js';
 import { appIdOfKey, isValidAppId, keyMatchesHash } from '../keys.js';
 import { type Feature, isPlanName, PLANS } from '../plans.js';
 import type { AppStore } from '../stores/appStore.js';
-import { type ApiMiddleware, header } from './apiState.js';
+import { type ApiEvent, type ApiMiddleware, header } from './apiState.js';
+
+/** The app key a request presents, and the app id when it names one separately. */
+export interface PresentedCredentials {
+  readonly key?: string;
+  readonly appId?: string;
+}
+/** Reads a route's credential headers (a vendor's style) as our app key and app id. */
+export type CredentialsExtractor = (event: ApiEvent) => PresentedCredentials;
+
+/** Ours (HyperVerge's): `appKey` (+ `appId`), or `x-api-key` alone. */
+export const appKeyHeaders: CredentialsExtractor = (event) => ({
+  key: header(event, 'appkey') ?? header(event, 'x-api-key'),
+  appId: header(event, 'appid'),
+});
 
 const unauthorized = () => new ApiError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'appId and appKey (or x-api-key) are missing or invalid');
 
@@ -10,14 +24,16 @@ const unauthorized = () => new ApiError('UNAUTHORIZED', 'INVALID_CREDENTIALS', '
  * `appId` + `appKey` headers, or `x-api-key` alone (our keys name their app). 401 when missing or
  * wrong, 403 when the key is revoked or the plan lacks the route's feature.
  */
-export function authenticate(options: { apps: () => AppStore; feature: Feature }): ApiMiddleware {
+export function authenticate(options: { apps: () => AppStore; feature: Feature; credentials?: CredentialsExtractor }): ApiMiddleware {
+  const credentials = options.credentials ?? appKeyHeaders;
   return {
     before: async (request) => {
       const { event, context } = request;
-      const key = header(event, 'appkey') ?? header(event, 'x-api-key');
+      const presented = credentials(event);
+      const key = presented.key;
       if (!key) throw unauthorized();
       // x-api-key alone works because our keys name their app; with appId the hash alone decides.
-      const appId = header(event, 'appid') ?? appIdOfKey(key);
+      const appId = presented.appId ?? appIdOfKey(key);
       if (!appId || !isValidAppId(appId) || key.length > 256) throw unauthorized();
       const app = await options.apps().get(appId);
       if (!app || !keyMatchesHash(key, app.keyHash)) throw unauthorized();

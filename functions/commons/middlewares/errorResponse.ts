@@ -1,11 +1,14 @@
-import { toApiError, errorBody } from '../apiErrors.js';
-import type { ApiMiddleware } from './apiState.js';
+import { type ApiError, type ErrorBody, toApiError, errorBody } from '../apiErrors.js';
+import type { ApiEvent, ApiMiddleware, ApiResult, ApiState } from './apiState.js';
+
+/** A vendor route's error shape: our error (and its HyperVerge body) → that vendor's status and body. */
+export type ErrorFormatter = (error: ApiError, body: ErrorBody, state: ApiState | undefined, event: ApiEvent) => { statusCode: number; body: unknown; headers?: Record<string, string> };
 
 /**
  * Any error → the HyperVerge failure body with its status code. Sets the response without
  * returning it, so the transaction log middleware (outside this one) still sees it.
  */
-export function errorResponse(): ApiMiddleware {
+export function errorResponse(options: { format?: ErrorFormatter } = {}): ApiMiddleware {
   return {
     onError: (request) => {
       const error = toApiError(request.error);
@@ -28,14 +31,17 @@ export function errorResponse(): ApiMiddleware {
         };
       }
       const retryAfter = error.options.retryAfterSeconds;
-      request.response = {
-        statusCode: error.statusCode,
+      const formatted = options.format?.(error, body, state, request.event);
+      const response: ApiResult = {
+        statusCode: formatted?.statusCode ?? error.statusCode,
         headers: {
           'content-type': 'application/json',
           ...(retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {}),
+          ...formatted?.headers,
         },
-        body: JSON.stringify(body),
+        body: JSON.stringify(formatted ? formatted.body : body),
       };
+      request.response = response;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { ApiError } from '../apiErrors.js';
-import { featuresNeeded, type FrameRequestLimits, MAX_IMAGE_FIELD, parseLivenessBody } from '../livenessRequest.js';
+import { fetchImageUrl, imageUrlPolicy } from '../imageUrl.js';
+import { featuresNeeded, type FrameRequestLimits, type LivenessRequestDraft, MAX_IMAGE_FIELD, parseLivenessDraft } from '../livenessRequest.js';
 import type { Feature } from '../plans.js';
 import { DEFAULT_BODY_LIMITS, parseEventBody } from '../requestBody.js';
 import { type ApiMiddleware, header } from './apiState.js';
@@ -13,7 +14,10 @@ export const MAX_TRANSACTION_ID_LENGTH = 128;
 export function parseLivenessRequest(options: {
   maxBodyBytes: () => number;
   frameLimits?: () => FrameRequestLimits;
+  /** The route's request mapper (a vendor's body → ours); default: the checkLiveness body. */
+  toRequest?: (body: unknown, limits?: FrameRequestLimits) => LivenessRequestDraft;
 }): ApiMiddleware {
+  const toRequest = options.toRequest ?? parseLivenessDraft;
   return {
     before: async (request) => {
       const { event, context } = request;
@@ -25,16 +29,18 @@ export function parseLivenessRequest(options: {
       if (transactionId.length > MAX_TRANSACTION_ID_LENGTH) {
         throw new ApiError('PARSE_ERROR', 'INVALID_TRANSACTION_ID', `transactionId is longer than ${MAX_TRANSACTION_ID_LENGTH} characters`);
       }
+      const limit = options.maxBodyBytes();
       // One file part more than the frames allowed, so a 9th frame is refused as TOO_MANY_FRAMES by the frames mapping.
-      const limits = { ...DEFAULT_BODY_LIMITS, maxFiles: MAX_IMAGE_FIELD + 1, maxBodyBytes: options.maxBodyBytes() };
-      const body = parseEventBody(event, header(event, 'content-type'), limits);
-      const parsed = parseLivenessBody(body, options.frameLimits?.());
+      const body = parseEventBody(event, header(event, 'content-type'), { ...DEFAULT_BODY_LIMITS, maxFiles: MAX_IMAGE_FIELD + 1, maxBodyBytes: limit });
+      const parsed = toRequest(body, options.frameLimits?.());
       const plan = state.plan;
       const missing = featuresNeeded(parsed.options).filter((f) => !(plan?.features as readonly Feature[] | undefined)?.includes(f));
       if (missing.length > 0) {
         throw new ApiError('FORBIDDEN', 'FEATURE_NOT_IN_PLAN', `the ${state.app?.plan ?? 'current'} plan does not include ${missing.join(', ')}`);
       }
-      state.livenessRequest = parsed;
+      state.livenessRequest = 'images' in parsed
+        ? parsed
+        : { images: [await fetchImageUrl(parsed.imageUrl, imageUrlPolicy(limit))], options: parsed.options };
     },
   };
 }

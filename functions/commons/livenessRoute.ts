@@ -1,0 +1,81 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { LivenessEngine } from '../liveness/engine.js';
+import { LivenessError } from '../liveness/errors.js';
+import { checkLiveness, type LivenessCheckResult } from './livenessCheck.js';
+import type { LivenessRequestDraft } from './livenessRequest.js';
+import { type ApiContext, type ApiEvent, type ApiResult, type ApiState, apiState } from './middlewares/apiState.js';
+import { authenticate, type CredentialsExtractor } from './middlewares/authenticate.js';
+import { type ErrorFormatter, errorResponse } from './middlewares/errorResponse.js';
+import { parseLivenessRequest } from './middlewares/parseLivenessRequest.js';
+import { rateLimit } from './middlewares/rateLimit.js';
+import { requestMetrics } from './middlewares/requestMetrics.js';
+import { transactionLogging } from './middlewares/transactionLogging.js';
+import { services } from './services.js';
+
+/**
+ * What makes one liveness route (ours or a vendor's): how it reads credentials, a request mapper into
+ * the domain request, and response and error mappers out of the domain result. Nothing else.
+ */
+export interface LivenessAdapter {
+  /** Route name in logs, metrics and the transaction log. */
+  readonly route: string;
+  readonly credentials?: CredentialsExtractor;
+  /** Vendor clients send no transactionId header: the request id stands in. */
+  readonly transactionIdFallsBackToRequestId?: boolean;
+  readonly toRequest?: (body: unknown) => LivenessRequestDraft;
+  readonly toResponse: (result: LivenessCheckResult, state: ApiState) => { statusCode?: number; body: unknown };
+  readonly toError?: ErrorFormatter;
+}
+
+// One engine per process, shared by every route served from it; models load at init
+// (no top-level await: the bundle may be CommonJS).
+let engine: { engine: LivenessEngine; ready: Promise<boolean> } | undefined;
+function sharedEngine() {
+  if (!engine) {
+    const created = new LivenessEngine();
+    engine = { engine: created, ready: created.warmUp().then(() => true, () => false) };
+  }
+  return engine;
+}
+
+/**
+ * The one middy chain of every liveness route: header normalisation, ids, metrics, transaction log,
+ * errors, authentication, plan rate limit, body parsing and validation, then the domain call.
+ */
+export function livenessRoute(adapter: LivenessAdapter) {
+  const { engine, ready } = sharedEngine();
+  return middy<ApiEvent, ApiResult, Error, ApiContext>()
+    .use(httpHeaderNormalizer())
+    .use(apiState(adapter.route, { transactionIdFallsBackToRequestId: adapter.transactionIdFallsBackToRequestId ?? false }))
+    .use(requestMetrics())
+    .use(transactionLogging({ log: () => services().transactionLog, region: () => services().config.regionCode }))
+    .use(errorResponse(adapter.toError ? { format: adapter.toError } : {}))
+    .use(authenticate({ apps: () => services().apps, feature: 'checkLiveness', ...(adapter.credentials ? { credentials: adapter.credentials } : {}) }))
+    .use(rateLimit(() => services().rateLimiter))
+    .use(parseLivenessRequest({ maxBodyBytes: () => services().config.maxBodyBytes, frameLimits: () => services().config.frames, ...(adapter.toRequest ? { toRequest: adapter.toRequest } : {}) }))
+    .handler(async (_event, context) => {
+      const state = context.api;
+      if (!(await ready)) throw new LivenessError('MODEL_UNAVAILABLE', 'the liveness models could not be loaded');
+      const result = await checkLiveness(
+        { engine, crops: services().crops },
+        {
+          appId: state.app!.appId,
+          plan: state.plan!,
+          ...(state.app!.rules ? { rules: state.app!.rules } : {}),
+          requestId: state.requestId,
+          transactionId: state.transactionId!,
+          request: state.livenessRequest!,
+          maxFramePixels: services().config.frames.maxFramePixels,
+        },
+      );
+      state.outcome = result.logged;
+      state.log.info('liveness checked', {
+        outcome: result.logged.outcome,
+        liveFace: result.logged.liveFace,
+        facesDetected: result.logged.facesDetected,
+      });
+      const response = adapter.toResponse(result, state);
+      return { statusCode: response.statusCode ?? 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response.body) };
+    });
+}

@@ -1,0 +1,103 @@
+import { type TSchema, Type } from '@sinclair/typebox';
+import { CheckLivenessJsonRequest, CheckLivenessMultipartRequest, CheckLivenessResponse, FailureResponse } from './checkLiveness.js';
+import { Obj } from './fields.js';
+import { AppIdLivenessError, AppIdLivenessRequest, AppIdLivenessResponse } from './vendors/appIdLiveness.js';
+import { DeepvueError, DeepvueRequest, DeepvueResponse } from './vendors/deepvue.js';
+import { SelfieLivenessError, SelfieLivenessMultipartRequest, SelfieLivenessResponse } from './vendors/selfieLiveness.js';
+import { YouLiveError, YouLiveRequest, YouLiveResponse } from './vendors/youLive.js';
+
+/** How a route authenticates, as OpenAPI security scheme names (see `SECURITY_SCHEMES`). */
+type Security = readonly (readonly string[])[];
+
+export interface RouteContract {
+  readonly method: 'get' | 'post';
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: 'open-liveness' | 'YouLive' | 'Deepvue' | '002 API' | '003 API';
+  readonly security: Security;
+  readonly json?: TSchema;
+  readonly multipart?: TSchema;
+  /** A transactionId header: required on our route, optional (request id used) on vendor routes. */
+  readonly transactionId?: 'required' | 'optional';
+  readonly pathParameters?: readonly string[];
+  readonly success: TSchema;
+  readonly error: TSchema;
+}
+
+export const SECURITY_SCHEMES = {
+  appKey: { type: 'apiKey', in: 'header', name: 'appKey', description: 'the app key (with the appId header)' },
+  appId: { type: 'apiKey', in: 'header', name: 'appId', description: 'the app id' },
+  apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'the app key alone (our keys name their app)' },
+  bearer: { type: 'http', scheme: 'bearer', description: 'Deepvue: read as the app key when x-api-key is absent' },
+  authorizationKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: '002 API: the raw app key, not "Bearer <key>"' },
+  app_id: { type: 'apiKey', in: 'header', name: 'app_id', description: '003 API: the app id' },
+  app_key: { type: 'apiKey', in: 'header', name: 'app_key', description: '003 API: the app key' },
+} as const;
+
+const ours: Security = [['appId', 'appKey'], ['apiKey']];
+
+const CroppedFaceResponse = Obj({
+  status: Type.Literal('success'),
+  statusCode: Type.Literal(200),
+  metadata: Obj({ requestId: Type.String() }),
+  result: Obj({ requestId: Type.String(), croppedImageUrl: Type.String(), expiresInSeconds: Type.Number() }),
+});
+
+const TransactionsResponse = Obj({
+  status: Type.Literal('success'),
+  statusCode: Type.Literal(200),
+  metadata: Obj({ requestId: Type.String(), transactionId: Type.String() }),
+  result: Obj({
+    transactionId: Type.String(),
+    requests: Type.Array(
+      Obj({ requestId: Type.String(), appId: Type.String(), region: Type.String(), time: Type.String(), statusCode: Type.Integer(), outcome: Type.String(), latencyMs: Type.Number() }),
+    ),
+  }),
+});
+
+const HealthResponse = Obj({
+  status: Type.Literal('success'),
+  statusCode: Type.Literal(200),
+  metadata: Obj({ requestId: Type.String() }),
+  result: Obj({ region: Type.String(), models: Type.Array(Obj({ id: Type.String(), version: Type.String(), modelVersion: Type.String() })) }),
+});
+
+/** The OpenAPI document itself is served as an open JSON object. */
+const OpenApiDocument = Obj({ openapi: Type.String({ pattern: '^3\\.1\\.' }), info: Type.Object({}), paths: Type.Object({}) });
+
+/** Every route of the API, ours and the vendors', with the schemas that validate and document it. */
+export const ROUTE_CONTRACTS: readonly RouteContract[] = [
+  {
+    method: 'post', path: '/v1/checkLiveness', operationId: 'checkLiveness', tag: 'open-liveness', summary: 'Check one selfie (or 1-8 frames of one capture)',
+    security: ours, json: CheckLivenessJsonRequest, multipart: CheckLivenessMultipartRequest, transactionId: 'required',
+    success: CheckLivenessResponse, error: FailureResponse,
+  },
+  {
+    method: 'get', path: '/v1/croppedFace/{requestId}', operationId: 'croppedFace', tag: 'open-liveness', summary: 'A fresh signed URL of the face crop a request stored',
+    security: ours, pathParameters: ['requestId'], success: CroppedFaceResponse, error: FailureResponse,
+  },
+  {
+    method: 'get', path: '/v1/transactions/{transactionId}', operationId: 'transactions', tag: 'open-liveness', summary: "This app's logged outcomes for a transaction id",
+    security: ours, pathParameters: ['transactionId'], success: TransactionsResponse, error: FailureResponse,
+  },
+  { method: 'get', path: '/v1/health', operationId: 'health', tag: 'open-liveness', summary: 'Region, model ids and versions', security: [], success: HealthResponse, error: FailureResponse },
+  { method: 'get', path: '/v1/openapi.json', operationId: 'openapi', tag: 'open-liveness', summary: 'This document', security: [], success: OpenApiDocument, error: FailureResponse },
+  {
+    method: 'post', path: '/liveness', operationId: 'youLiveLiveness', tag: 'YouLive', summary: 'YouLive drop-in: facial liveness estimation',
+    security: [['apiKey']], json: YouLiveRequest, transactionId: 'optional', success: YouLiveResponse, error: YouLiveError,
+  },
+  {
+    method: 'post', path: '/v1/liveness-check', operationId: 'deepvueLivenessCheck', tag: 'Deepvue', summary: 'Deepvue drop-in: passive liveness check, base64 or image URL',
+    security: [['bearer', 'apiKey'], ['apiKey'], ['bearer']], json: DeepvueRequest, transactionId: 'optional', success: DeepvueResponse, error: DeepvueError,
+  },
+  {
+    method: 'post', path: '/api/v1/ml/liveness/', operationId: 'appIdLiveness', tag: '002 API', summary: '002 API drop-in: liveness probability and face details',
+    security: [['appId', 'authorizationKey']], json: AppIdLivenessRequest, transactionId: 'optional', success: AppIdLivenessResponse, error: AppIdLivenessError,
+  },
+  {
+    method: 'post', path: '/v1/liveness/selfie', operationId: 'selfieLiveness', tag: '003 API', summary: '003 API drop-in: selfie + threshold liveness verification',
+    security: [['app_id', 'app_key'], ['appId', 'appKey'], ['apiKey']], multipart: SelfieLivenessMultipartRequest, transactionId: 'optional',
+    success: SelfieLivenessResponse, error: SelfieLivenessError,
+  },
+];
