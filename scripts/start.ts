@@ -37,6 +37,7 @@ const stack = await startLocalStack({
   port,
   host: opts.host,
   ...(opts.inMemory ? {} : { dataDir: opts.dataDir }),
+  demo: true,
   devApp: {
     appId: process.env.LIVENESS_DEV_APP_ID || 'dev-app',
     ...(process.env.LIVENESS_DEV_APP_KEY ? { key: process.env.LIVENESS_DEV_APP_KEY } : {}),
@@ -57,6 +58,8 @@ open-liveness API on ${stack.url}   (${opts.inMemory ? 'in memory' : `data in ${
 
   curl -s ${stack.url}/v1/checkLiveness -H 'appId: ${dev.appId}' -H 'appKey: ${dev.appKey}' \\
        -H 'transactionId: demo-1' -F image=@selfie.jpg -F returnCroppedImageURL=yes
+
+  capture demo (camera, <liveness-capture>): ${stack.url}/demo/
 
 Ctrl-C stops everything.`);
 

@@ -5,6 +5,7 @@ import { LivenessError } from '../liveness/errors.js';
 import { checkLiveness } from '../commons/livenessCheck.js';
 import { type ApiContext, type ApiEvent, type ApiResult, apiState } from '../commons/middlewares/apiState.js';
 import { authenticate } from '../commons/middlewares/authenticate.js';
+import { browserCors, requireAllowedOrigin } from '../commons/middlewares/cors.js';
 import { errorResponse } from '../commons/middlewares/errorResponse.js';
 import { requestMetrics } from '../commons/middlewares/requestMetrics.js';
 import { parseLivenessRequest } from '../commons/middlewares/parseLivenessRequest.js';
@@ -19,14 +20,16 @@ const engineReady = engine.warmUp().then(
   () => false,
 );
 
-/** POST /v1/checkLiveness */
+/** POST /v1/checkLiveness (app key, or a capture session token from a browser page) */
 export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
   .use(httpHeaderNormalizer())
   .use(apiState('checkLiveness'))
+  .use(browserCors())
   .use(requestMetrics())
   .use(transactionLogging({ log: () => services().transactionLog, region: () => services().config.regionCode }))
   .use(errorResponse())
-  .use(authenticate({ apps: () => services().apps, feature: 'checkLiveness' }))
+  .use(authenticate({ apps: () => services().apps, feature: 'checkLiveness', sessions: () => services().sessions }))
+  .use(requireAllowedOrigin())
   .use(rateLimit(() => services().rateLimiter))
   .use(parseLivenessRequest({ maxBodyBytes: () => services().config.maxBodyBytes }))
   .handler(async (_event, context) => {

@@ -11,6 +11,7 @@ import type { PlanName } from '../../functions/commons/plans.js';
 import { DynamoDbAppStore } from '../../functions/commons/stores/dynamodb/DynamoDbAppStore.js';
 import { TABLES, type TableName } from '../../functions/commons/tables.js';
 import { createTables, startDynamoDbLocal } from './dynamoDbLocal.js';
+import { demoSite } from './demoSite.js';
 import { createGateway, type GatewayRoute, type ProxyHandler } from './gateway.js';
 
 export interface LocalStackOptions {
@@ -22,6 +23,8 @@ export interface LocalStackOptions {
   readonly devApp?: { readonly appId: string; readonly key?: string; readonly plan?: PlanName };
   /** Extra LIVENESS_* settings (e.g. a short crop URL TTL in tests). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Serve the capture component and its demo at /demo/ (sessions made with the dev app). */
+  readonly demo?: boolean;
 }
 
 export interface LocalStack {
@@ -53,6 +56,9 @@ const handlerOf = (load: () => Promise<{ handler: unknown }>) => async () => (aw
 /** The routes of the API, served by the same handler modules Lambda runs. */
 export const ROUTES: readonly GatewayRoute[] = [
   { method: 'POST', resource: '/v1/checkLiveness', functionName: 'checkLiveness', handler: handlerOf(() => import('../../functions/handlers/checkLiveness.js')) },
+  // CORS preflight of capture pages, answered by the same handler's CORS middleware.
+  { method: 'OPTIONS', resource: '/v1/checkLiveness', functionName: 'checkLiveness', handler: handlerOf(() => import('../../functions/handlers/checkLiveness.js')) },
+  { method: 'POST', resource: '/v1/sessions', functionName: 'sessions', handler: handlerOf(() => import('../../functions/handlers/sessions.js')) },
   { method: 'GET', resource: '/v1/croppedFace/{requestId}', functionName: 'croppedFace', handler: handlerOf(() => import('../../functions/handlers/croppedFace.js')) },
   { method: 'GET', resource: '/v1/transactions/{transactionId}', functionName: 'transactions', handler: handlerOf(() => import('../../functions/handlers/transactions.js')) },
   { method: 'GET', resource: '/v1/health', functionName: 'health', handler: handlerOf(() => import('../../functions/handlers/health.js')) },
@@ -122,7 +128,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const server = createGateway({ routes: ROUTES, maxBodyBytes });
+    const demo = options.demo && devApp ? demoSite({ config, devApp }) : undefined;
+    const server = createGateway({ routes: ROUTES, maxBodyBytes, ...(demo ? { fallback: demo } : {}) });
     await new Promise<void>((done, fail) => {
       server.once('error', fail);
       server.listen(options.port ?? 3000, host, () => done());
