@@ -10,7 +10,8 @@ import { DynamoDbAppStore } from '../../functions/commons/stores/dynamodb/Dynamo
 import { DynamoDbSessionStore } from '../../functions/commons/stores/dynamodb/DynamoDbSessionStore.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const ORT_DIST = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-web/package.json')), 'dist');
+// The package's require entry lives in dist/, beside the wasm files (its exports hide package.json).
+const ortDist = () => dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,18 +24,18 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 /** URL prefix → folder; only these are served, and only files with a known type. */
-const MOUNTS: readonly (readonly [prefix: string, dir: string])[] = [
+const mounts = (): readonly (readonly [prefix: string, dir: string])[] => [
   ['/demo/', join(ROOT, 'web', 'demo')],
   ['/web/', join(ROOT, 'web')],
   // The wasm build of onnxruntime-web the component loads (ort.wasm.min.mjs + its .mjs/.wasm).
-  ['/vendor/onnxruntime-web/', ORT_DIST],
+  ['/vendor/onnxruntime-web/', ortDist()],
 ];
 /** The one model the browser needs, the same file the server detects faces with. */
 const MODEL_FILES = new Set(['/models/fr_detect.onnx']);
 
 function fileFor(pathname: string): string | undefined {
   if (MODEL_FILES.has(pathname)) return join(ROOT, pathname);
-  for (const [prefix, dir] of MOUNTS) {
+  for (const [prefix, dir] of mounts()) {
     if (!pathname.startsWith(prefix)) continue;
     const rest = pathname.slice(prefix.length) || 'index.html';
     const file = resolve(dir, rest);
