@@ -278,6 +278,7 @@ export class LivenessCapture extends HTMLElement {
   }
 
   #updateButtons() {
+    this.captureButton.hidden = this.#state === 'done';
     this.captureButton.disabled = !(this.#state === 'framing' && this.#token && this.#lastHint?.hint === 'ok');
   }
 
