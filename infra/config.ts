@@ -56,6 +56,9 @@ export interface RegionConfig {
   readonly cropExpiryDays: number;
   /** Lifetime of a signed cropped-face URL. */
   readonly cropUrlTtlSeconds: number;
+  /** Default lifetime of a capture session token (POST /v1/sessions), and the checks one allows. */
+  readonly sessionTtlSeconds: number;
+  readonly sessionMaxChecks: number;
   /** Largest request body the functions accept (413 above). Lambda's synchronous payload cap is 6 MB after base64. */
   readonly maxBodyBytes: number;
   /** Stage-wide throttle, above the per-plan usage plans. */
@@ -87,6 +90,8 @@ export const REGION_DEFAULTS: Omit<RegionConfig, 'code' | 'awsRegion'> = {
   transactionRetentionDays: 90,
   cropExpiryDays: 1,
   cropUrlTtlSeconds: 300,
+  sessionTtlSeconds: 300,
+  sessionMaxChecks: 1,
   // 4.5 MB of image bytes is 6 MB once API Gateway base64-encodes it for Lambda.
   maxBodyBytes: Math.floor(4.5 * MB),
   stageThrottle: { rateLimit: 100, burstLimit: 200 },

@@ -43,6 +43,7 @@ const stack = await startLocalStack({
   host: opts.host,
   workers,
   ...(opts.inMemory ? {} : { dataDir: opts.dataDir }),
+  demo: true,
   devApp: {
     appId: process.env.LIVENESS_DEV_APP_ID || 'dev-app',
     ...(process.env.LIVENESS_DEV_APP_KEY ? { key: process.env.LIVENESS_DEV_APP_KEY } : {}),
@@ -65,6 +66,8 @@ open-liveness API on ${stack.url}   (${opts.inMemory ? 'in memory' : `data in ${
   # a photo every install has (face-api's demo, several faces)
   curl -s ${stack.url}/v1/checkLiveness -H 'appId: ${dev.appId}' -H 'appKey: ${dev.appKey}' \\
        -H 'transactionId: demo-1' -F image=@node_modules/@vladmandic/face-api/demo/sample1.jpg -F returnCroppedImageURL=yes
+
+  capture demo (camera, <liveness-capture>): ${stack.url}/demo/
 ${NODE_SUPPORT_NOTICE ? `\n${NODE_SUPPORT_NOTICE}\n` : ''}
 Ctrl-C stops everything (again to stop at once).`);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Ops CLI for apps and keys: `npm run keys -- create|list|rotate|revoke|set-plan|plans`.
+ * Ops CLI for apps and keys: `npm run keys -- create|list|rotate|revoke|set-plan|set-rules|set-origins|plans`.
  * Talks to the local stack's DynamoDB by default (found through .local/endpoints.json while
  * `npm start` runs), or to a real table with --aws. Prints a clear key once; stores only its hash.
  */
@@ -94,6 +94,14 @@ export function buildKeysProgram(): Command {
     .action(async (appId: string, rules: string) => {
       const app = await admin().setRules(appId, rules === 'plan' ? null : rules);
       console.log(`${app.appId} now judged by ${app.rules ?? `its plan's rules (${PLANS[app.plan].rules})`}`);
+    });
+  program
+    .command('set-origins <appId> <origins>')
+    .description("browser origins allowed to call checkLiveness with this app's session tokens, comma-separated ('none' clears)")
+    .action(async (appId: string, origins: string) => {
+      const list = origins === 'none' ? [] : origins.split(',').filter((o) => o.trim() !== '');
+      const app = await admin().setOrigins(appId, list);
+      console.log(`${app.appId} allows ${app.allowedOrigins?.join(', ') ?? 'no browser origin'}`);
     });
   program
     .command('plans')

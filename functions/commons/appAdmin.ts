@@ -50,6 +50,12 @@ export class AppAdmin {
     return this.apps.update(appId, { rules });
   }
 
+  /** The browser origins allowed to use this app's capture sessions; an empty list allows none. */
+  setOrigins(appId: string, origins: readonly string[]): Promise<AppRecord> {
+    const normalised = [...new Set(origins.map(normaliseOrigin))];
+    return this.apps.update(appId, { allowedOrigins: normalised.length > 0 ? normalised : null });
+  }
+
   list(): Promise<AppRecord[]> {
     return this.apps.list();
   }
@@ -63,6 +69,21 @@ export class AppAdmin {
 // The authenticator refuses keys over 256 characters; short chosen keys are guessable.
 function checkChosenKey(key: string): void {
   if (key.length < 16 || key.length > 256) throw new Error('an app key must be 16 to 256 characters');
+}
+
+/** `https://a.example` (scheme, host, optional port; nothing else) as browsers send it in `Origin`. */
+export function normaliseOrigin(origin: string): string {
+  let url: URL;
+  try {
+    url = new URL(origin.trim());
+  } catch {
+    throw new Error(`invalid origin "${origin}": expected e.g. https://shop.example or http://localhost:3000`);
+  }
+  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  if (!/^https?:$/.test(url.protocol) || !bare) {
+    throw new Error(`invalid origin "${origin}": only scheme://host[:port], http or https, no path`);
+  }
+  return url.origin;
 }
 
 /** What may be shown of an app: never the key hash. */

@@ -13,6 +13,9 @@ import { TABLES, type TableName } from './tables.js';
  * | LIVENESS_CROP_URL_TTL_SECONDS | 300 | lifetime of a signed cropped-face URL |
  * | LIVENESS_CROP_RETENTION_SECONDS | 86400 | after this a crop is treated as gone (404) even before the bucket lifecycle deletes it |
  * | LIVENESS_TRANSACTION_RETENTION_DAYS | 90 | TTL of transaction log records |
+ * | LIVENESS_SESSIONS_TABLE | liveness-sessions | DynamoDB table of capture session tokens (hashed) |
+ * | LIVENESS_SESSION_TTL_SECONDS | 300 | default lifetime of a capture session token (POST /v1/sessions may ask for less or up to 3600) |
+ * | LIVENESS_SESSION_MAX_CHECKS | 1 | default number of checkLiveness calls one session token allows (a request may ask up to 10) |
  * | LIVENESS_MAX_BODY_BYTES | 6291456 | request bodies larger than this get 413 before decoding |
  * | LIVENESS_DYNAMODB_ENDPOINT | (AWS) | DynamoDB endpoint override, e.g. DynamoDB Local |
  * | LIVENESS_S3_ENDPOINT | (AWS) | S3 endpoint override, e.g. the local S3 server (path-style addressing) |
@@ -33,6 +36,8 @@ export interface LivenessConfig {
   readonly cropRetentionSeconds: number;
   readonly transactionRetentionDays: number;
   readonly maxBodyBytes: number;
+  readonly sessionTtlSeconds: number;
+  readonly sessionMaxChecks: number;
   readonly dynamoDbEndpoint?: string;
   readonly s3Endpoint?: string;
   readonly s3PublicEndpoint?: string;
@@ -46,6 +51,9 @@ export const ENV = {
   appsTable: TABLES.apps.envVar,
   rateLimitsTable: TABLES.rateLimits.envVar,
   transactionsTable: TABLES.transactionLog.envVar,
+  sessionsTable: TABLES.sessions.envVar,
+  sessionTtlSeconds: 'LIVENESS_SESSION_TTL_SECONDS',
+  sessionMaxChecks: 'LIVENESS_SESSION_MAX_CHECKS',
   cropsBucket: 'LIVENESS_CROPS_BUCKET',
   cropUrlTtlSeconds: 'LIVENESS_CROP_URL_TTL_SECONDS',
   cropRetentionSeconds: 'LIVENESS_CROP_RETENTION_SECONDS',
@@ -76,6 +84,9 @@ export const DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024;
 /** Frames of one capture the API reads at most (`image`, `image2` ... `image8`). */
 export const MAX_FRAMES = 8;
 export const DEFAULT_MAX_FRAME_PIXELS = 4096 * 4096;
+/** Upper bounds of a capture session: a browser token is short-lived and good for few checks. */
+export const MAX_SESSION_TTL_SECONDS = 3600;
+export const MAX_SESSION_CHECKS = 10;
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -104,12 +115,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LivenessConfig
       apps: env[ENV.appsTable] || TABLES.apps.defaultName,
       rateLimits: env[ENV.rateLimitsTable] || TABLES.rateLimits.defaultName,
       transactionLog: env[ENV.transactionsTable] || TABLES.transactionLog.defaultName,
+      sessions: env[ENV.sessionsTable] || TABLES.sessions.defaultName,
     },
     cropsBucket: env[ENV.cropsBucket] || DEFAULT_CROPS_BUCKET,
     cropUrlTtlSeconds: positiveNumber(env, ENV.cropUrlTtlSeconds, 300),
     cropRetentionSeconds: positiveNumber(env, ENV.cropRetentionSeconds, 86_400),
     transactionRetentionDays: positiveNumber(env, ENV.transactionRetentionDays, 90),
     maxBodyBytes: positiveNumber(env, ENV.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+    sessionTtlSeconds: Math.min(MAX_SESSION_TTL_SECONDS, positiveNumber(env, ENV.sessionTtlSeconds, 300)),
+    sessionMaxChecks: Math.min(MAX_SESSION_CHECKS, Math.floor(positiveNumber(env, ENV.sessionMaxChecks, 1))),
     dynamoDbEndpoint: optional(env, ENV.dynamoDbEndpoint),
     s3Endpoint,
     s3PublicEndpoint: optional(env, ENV.s3PublicEndpoint) ?? s3Endpoint,

@@ -6,6 +6,7 @@ import { checkLiveness, type LivenessCheckResult } from './livenessCheck.js';
 import type { LivenessRequestDraft } from './livenessRequest.js';
 import { type ApiContext, type ApiEvent, type ApiResult, type ApiState, apiState } from './middlewares/apiState.js';
 import { authenticate, type CredentialsExtractor } from './middlewares/authenticate.js';
+import { browserCors, requireAllowedOrigin } from './middlewares/cors.js';
 import { type ErrorFormatter, errorResponse } from './middlewares/errorResponse.js';
 import { parseLivenessRequest } from './middlewares/parseLivenessRequest.js';
 import { rateLimit } from './middlewares/rateLimit.js';
@@ -26,6 +27,8 @@ export interface LivenessAdapter {
   readonly toRequest?: (body: unknown) => LivenessRequestDraft;
   readonly toResponse: (result: LivenessCheckResult, state: ApiState) => { statusCode?: number; body: unknown };
   readonly toError?: ErrorFormatter;
+  /** Browser pages may call it with a capture session token (`Authorization: Bearer`), from the app's allowed origins (CORS). */
+  readonly browserSessions?: boolean;
 }
 
 // One engine per process, shared by every route served from it; models load at init
@@ -45,13 +48,25 @@ function sharedEngine() {
  */
 export function livenessRoute(adapter: LivenessAdapter) {
   const { engine, ready } = sharedEngine();
-  return middy<ApiEvent, ApiResult, Error, ApiContext>()
+  const browser = adapter.browserSessions ?? false;
+  const chain = middy<ApiEvent, ApiResult, Error, ApiContext>()
     .use(httpHeaderNormalizer())
-    .use(apiState(adapter.route, { transactionIdFallsBackToRequestId: adapter.transactionIdFallsBackToRequestId ?? false }))
+    .use(apiState(adapter.route, { transactionIdFallsBackToRequestId: adapter.transactionIdFallsBackToRequestId ?? false }));
+  if (browser) chain.use(browserCors());
+  chain
     .use(requestMetrics())
     .use(transactionLogging({ log: () => services().transactionLog, region: () => services().config.regionCode }))
     .use(errorResponse(adapter.toError ? { format: adapter.toError } : {}))
-    .use(authenticate({ apps: () => services().apps, feature: 'checkLiveness', ...(adapter.credentials ? { credentials: adapter.credentials } : {}) }))
+    .use(
+      authenticate({
+        apps: () => services().apps,
+        feature: 'checkLiveness',
+        ...(adapter.credentials ? { credentials: adapter.credentials } : {}),
+        ...(browser ? { sessions: () => services().sessions } : {}),
+      }),
+    );
+  if (browser) chain.use(requireAllowedOrigin());
+  return chain
     .use(rateLimit(() => services().rateLimiter))
     .use(parseLivenessRequest({ maxBodyBytes: () => services().config.maxBodyBytes, frameLimits: () => services().config.frames, ...(adapter.toRequest ? { toRequest: adapter.toRequest } : {}) }))
     .handler(async (_event, context) => {

@@ -5,9 +5,11 @@ import { type LivenessConfig, loadConfig } from './config.js';
 import type { AppStore } from './stores/appStore.js';
 import type { CropStore } from './stores/cropStore.js';
 import { DynamoDbAppStore } from './stores/dynamodb/DynamoDbAppStore.js';
+import { DynamoDbSessionStore } from './stores/dynamodb/DynamoDbSessionStore.js';
 import { DynamoDbRateLimiter } from './stores/dynamodb/DynamoDbRateLimiter.js';
 import { DynamoDbTransactionLog } from './stores/dynamodb/DynamoDbTransactionLog.js';
 import type { RateLimiter } from './stores/rateLimiter.js';
+import type { SessionStore } from './stores/sessionStore.js';
 import { S3CropStore } from './stores/s3/S3CropStore.js';
 import type { TransactionLog } from './stores/transactionLog.js';
 
@@ -20,6 +22,7 @@ export interface Services {
   readonly rateLimiter: RateLimiter;
   readonly transactionLog: TransactionLog;
   readonly crops: CropStore;
+  readonly sessions: SessionStore;
 }
 
 export function buildServices(config: LivenessConfig): Services {
@@ -33,6 +36,7 @@ export function buildServices(config: LivenessConfig): Services {
     apps: new DynamoDbAppStore(db, config.tables.apps),
     rateLimiter: new DynamoDbRateLimiter(db, config.tables.rateLimits),
     transactionLog: new DynamoDbTransactionLog(db, config.tables.transactionLog, config.transactionRetentionDays),
+    sessions: new DynamoDbSessionStore(db, config.tables.sessions),
     crops: new S3CropStore(s3, {
       bucket: config.cropsBucket,
       urlTtlSeconds: config.cropUrlTtlSeconds,

@@ -70,6 +70,16 @@ export const TABLES = {
     ],
     description: 'transaction log: keyed by "<appId>#<transactionId>" then requestId; index by app and time',
   },
+  /** Capture sessions: one item per browser token, keyed by its sha256 (never the token), expired by TTL. */
+  sessions: {
+    logicalName: 'Sessions',
+    envVar: 'LIVENESS_SESSIONS_TABLE',
+    defaultName: 'liveness-sessions',
+    partitionKey: { name: 'tokenHash', type: 'S' },
+    ttlAttribute: 'expiresAt',
+    globalSecondaryIndexes: [],
+    description: 'short-lived capture session tokens (hashed): app, plan, checks left, expiry (conditional atomic use)',
+  },
 } as const satisfies Record<string, TableDescription>;
 
 export type TableName = keyof typeof TABLES;

@@ -1,12 +1,16 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { hashSessionToken, isSessionToken } from '../../functions/commons/captureSessions.js';
 import { appIdOfKey, hashAppKey } from '../../functions/commons/keys.js';
+import { services } from '../../functions/commons/services.js';
 
 /**
  * API Gateway REQUEST authorizer whose only job is to name the usage plan key, so that callers may
  * authenticate with `appKey` (+ `appId`) or with `x-api-key` and still be metered by their plan.
  * The gateway's API key value is sha256(appKey) — the hash the apps table stores — never the key.
  * It does not decide access: API Gateway rejects hashes it has no key for, and the handlers check
- * the app, its status and its plan against DynamoDB exactly as they do locally.
+ * the app, its status and its plan against DynamoDB exactly as they do locally. A capture session
+ * token (`Authorization: Bearer`, checkLiveness only) is metered under the usage key its session
+ * recorded (sha256 of the app key that created it), read from the sessions table without using it.
  */
 export const usagePlanKeyOf = (appKey: string): string => hashAppKey(appKey);
 
@@ -19,8 +23,30 @@ export function presentedKey(headers: Readonly<Record<string, string | undefined
   return undefined;
 }
 
+/** The token of `Authorization: Bearer <token>` (any header case), if it is shaped like a session token. */
+export function presentedSessionToken(headers: Readonly<Record<string, string | undefined>> | null): string | undefined {
+  const value = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  const token = value && /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1];
+  return token && isSessionToken(token) ? token : undefined;
+}
+
+const allow = (event: APIGatewayRequestAuthorizerEvent, principalId: string, usageIdentifierKey: string): APIGatewayAuthorizerResult => ({
+  principalId,
+  policyDocument: {
+    Version: '2012-10-17',
+    Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
+  },
+  usageIdentifierKey,
+});
+
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const key = presentedKey(event.headers);
+  const token = key ? undefined : presentedSessionToken(event.headers);
+  if (token) {
+    const session = await services().sessions.peek(hashSessionToken(token), Math.floor(Date.now() / 1000));
+    if (!session) throw new Error('Unauthorized');
+    return allow(event, session.appId, session.usageKey);
+  }
   // Throwing exactly "Unauthorized" makes API Gateway answer 401 (gateway response UNAUTHORIZED).
   if (!key) throw new Error('Unauthorized');
   return {

@@ -5,6 +5,7 @@ import {
   ApiKeySourceType,
   AuthorizationType,
   type CfnAuthorizer,
+  Cors,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -24,6 +25,7 @@ import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGateway } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { ERROR_CATALOGUE, type ErrorKind } from '../../functions/commons/apiErrors.js';
+import { CORS_POLICY } from '../../functions/commons/middlewares/cors.js';
 import { PLANS, type PlanName } from '../../functions/commons/plans.js';
 import type { RegionConfig } from '../config.js';
 import type { FunctionName } from './LivenessFunctions.js';
@@ -126,7 +128,8 @@ export class LivenessApi extends Construct {
         type: response.type,
         statusCode: String(ERROR_CATALOGUE[response.kind].statusCode),
         templates: { 'application/json': envelope(response.kind, response.reason, response.message) },
-        ...(response.headers ? { responseHeaders: { ...response.headers } } : {}),
+        // A capture page must be able to read why (expired session, throttled); the envelope holds nothing private.
+        responseHeaders: { 'Access-Control-Allow-Origin': "'*'", ...response.headers },
       });
     }
 
@@ -146,7 +149,18 @@ export class LivenessApi extends Construct {
     const integration = (fn: IFunction) => new LambdaIntegration(fn, { proxy: true });
 
     const v1 = this.api.root.addResource('v1');
-    v1.addResource('checkLiveness').addMethod('POST', integration(functions.checkLiveness), metered);
+    const checkLiveness = v1.addResource('checkLiveness');
+    checkLiveness.addMethod('POST', integration(functions.checkLiveness), metered);
+    // Browser preflight: carries no credentials, so it cannot name the app and is answered for any origin;
+    // the app's allowed origins are enforced by checkLiveness on the real request (middlewares/cors.ts).
+    checkLiveness.addCorsPreflight({
+      allowOrigins: Cors.ALL_ORIGINS,
+      allowMethods: [...CORS_POLICY.allowMethods],
+      allowHeaders: [...CORS_POLICY.allowHeaders],
+      maxAge: Duration.seconds(CORS_POLICY.maxAgeSeconds),
+    });
+    // Server to server (app key): capture session tokens for browser pages.
+    v1.addResource('sessions').addMethod('POST', integration(functions.sessions), metered);
     v1.addResource('croppedFace').addResource('{requestId}').addMethod('GET', integration(functions.croppedFace), metered);
     v1.addResource('transactions').addResource('{transactionId}').addMethod('GET', integration(functions.transactions), metered);
     v1.addResource('health').addMethod('GET', integration(functions.health), { authorizationType: AuthorizationType.NONE });

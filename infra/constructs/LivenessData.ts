@@ -14,6 +14,7 @@ const POINT_IN_TIME_RECOVERY: Readonly<Record<TableName, boolean>> = {
   apps: true,
   rateLimits: false, // counters live a minute or a month and rebuild themselves
   transactionLog: true,
+  sessions: false, // tokens live minutes; losing them only means creating new sessions
 };
 
 /** The region's data: DynamoDB tables from functions/commons/tables.ts and the crops bucket. */
@@ -48,7 +49,7 @@ export class LivenessData extends Construct {
       }
       return created;
     };
-    this.tables = { apps: table('apps'), rateLimits: table('rateLimits'), transactionLog: table('transactionLog') };
+    this.tables = { apps: table('apps'), rateLimits: table('rateLimits'), transactionLog: table('transactionLog'), sessions: table('sessions') };
 
     this.crops = new Bucket(this, 'Crops', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,

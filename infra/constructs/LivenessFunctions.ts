@@ -20,6 +20,7 @@ export const FUNCTION_ENTRIES = {
   checkLiveness: 'functions/handlers/checkLiveness.ts',
   croppedFace: 'functions/handlers/croppedFace.ts',
   transactions: 'functions/handlers/transactions.ts',
+  sessions: 'functions/handlers/sessions.ts',
   health: 'functions/handlers/health.ts',
   usagePlanKey: 'infra/authorizer/usagePlanKey.ts',
 } as const;
@@ -43,10 +44,16 @@ interface Access {
   readonly size: 'liveness' | 'light';
 }
 export const ACCESS: Readonly<Record<FunctionName, Access>> = {
-  // authenticate (GetItem), rate limit (GetItem + conditional UpdateItem), log the outcome (PutItem),
-  // store the crop (PutObject) and sign its URL (a signed GET is only as good as the signer's s3:GetObject).
+  // authenticate (GetItem; a session token: one conditional UpdateItem), rate limit (GetItem + conditional
+  // UpdateItem), log the outcome (PutItem), store the crop (PutObject) and sign its URL (a signed GET is only
+  // as good as the signer's s3:GetObject).
   checkLiveness: {
-    tables: { apps: ['dynamodb:GetItem'], rateLimits: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], transactionLog: ['dynamodb:PutItem'] },
+    tables: {
+      apps: ['dynamodb:GetItem'],
+      rateLimits: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      transactionLog: ['dynamodb:PutItem'],
+      sessions: ['dynamodb:UpdateItem'],
+    },
     crops: ['s3:PutObject', 's3:GetObject'],
     layers: true,
     size: 'liveness',
@@ -60,10 +67,12 @@ export const ACCESS: Readonly<Record<FunctionName, Access>> = {
     layers: false,
     size: 'light',
   },
+  // authenticate, then store the hashed session token (conditional PutItem).
+  sessions: { tables: { apps: ['dynamodb:GetItem'], sessions: ['dynamodb:PutItem'] }, crops: [], layers: false, size: 'light' },
   // Reports the model ids and versions; its bundle imports the model registry (onnxruntime-node).
   health: { tables: {}, crops: [], layers: true, size: 'light' },
-  // Hashes the presented key; touches nothing.
-  usagePlanKey: { tables: {}, crops: [], layers: false, size: 'light' },
+  // Hashes the presented key; for a session token, reads the session's usage key (GetItem).
+  usagePlanKey: { tables: { sessions: ['dynamodb:GetItem'] }, crops: [], layers: false, size: 'light' },
 };
 
 export interface LivenessFunctionsProps {
@@ -95,6 +104,9 @@ export class LivenessFunctions extends Construct {
       [ENV.appsTable]: tables.apps.tableName,
       [ENV.rateLimitsTable]: tables.rateLimits.tableName,
       [ENV.transactionsTable]: tables.transactionLog.tableName,
+      [ENV.sessionsTable]: tables.sessions.tableName,
+      [ENV.sessionTtlSeconds]: String(region.sessionTtlSeconds),
+      [ENV.sessionMaxChecks]: String(region.sessionMaxChecks),
       [ENV.cropsBucket]: crops.bucketName,
       [ENV.cropUrlTtlSeconds]: String(region.cropUrlTtlSeconds),
       [ENV.cropRetentionSeconds]: String(region.cropExpiryDays * 86_400),
@@ -166,6 +178,7 @@ export class LivenessFunctions extends Construct {
       checkLiveness: make('checkLiveness'),
       croppedFace: make('croppedFace'),
       transactions: make('transactions'),
+      sessions: make('sessions'),
       health: make('health'),
       usagePlanKey: make('usagePlanKey'),
     };

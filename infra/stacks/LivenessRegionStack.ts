@@ -1,3 +1,4 @@
+import { MAX_SESSION_CHECKS, MAX_SESSION_TTL_SECONDS } from '../../functions/commons/config.js';
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -23,6 +24,12 @@ function validate(region: RegionConfig): void {
   }
   if (!Number.isInteger(region.cropExpiryDays) || region.cropExpiryDays < 1) {
     throw new Error(`${region.code}: cropExpiryDays must be a whole number of days ≥ 1 (S3 lifecycle granularity)`);
+  }
+  if (!Number.isInteger(region.sessionTtlSeconds) || region.sessionTtlSeconds < 1 || region.sessionTtlSeconds > MAX_SESSION_TTL_SECONDS) {
+    throw new Error(`${region.code}: sessionTtlSeconds must be a whole number 1..${MAX_SESSION_TTL_SECONDS}`);
+  }
+  if (!Number.isInteger(region.sessionMaxChecks) || region.sessionMaxChecks < 1 || region.sessionMaxChecks > MAX_SESSION_CHECKS) {
+    throw new Error(`${region.code}: sessionMaxChecks must be a whole number 1..${MAX_SESSION_CHECKS}`);
   }
   for (const [name, size] of Object.entries({ liveness: region.liveness, light: region.light })) {
     if (size.memoryMb < 128 || size.memoryMb > 10_240) throw new Error(`${region.code}: ${name}.memoryMb must be 128..10240`);

@@ -36,6 +36,8 @@ export function acknowledgeAcceptedNagFindings({ data, functions, api }: NagScop
 
   acknowledge(data.tables.rateLimits, 'DDB3',
     'rate-limit counters live one minute or one month and are rebuilt by traffic: point-in-time recovery would restore nothing of value.');
+  acknowledge(data.tables.sessions, 'DDB3',
+    'capture session tokens live minutes and are re-created on demand: point-in-time recovery would restore only expired tokens.');
   acknowledge(data.crops, 'S1',
     'crops live at most a day and every read goes through our own functions (logged with request ids); server access logs would keep object keys longer than the objects.');
   const cropsArn = `<${Stack.of(data).getLogicalId(data.crops.node.defaultChild as CfnElement)}.Arn>`;

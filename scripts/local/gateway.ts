@@ -9,7 +9,7 @@ import { ApiError, errorBody } from '../../functions/commons/apiErrors.js';
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export interface GatewayRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'OPTIONS';
   /** API Gateway resource path, e.g. `/v1/croppedFace/{requestId}`. */
   readonly resource: string;
   readonly functionName: string;
@@ -26,6 +26,8 @@ export interface GatewayOptions {
   readonly requestTimeoutMs?: number;
   /** Largest header block; default 16 KiB (431 above it). */
   readonly maxHeaderBytes?: number;
+  /** Asked first for requests no route matches (the demo site); true when it answered. */
+  readonly fallback?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 // API Gateway passes these as text; everything else (multipart, images) as base64 (binaryMediaTypes).
@@ -154,6 +156,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         .map((r) => ({ route: r, found: r.regex.exec(url.pathname) }))
         .find((m) => m.found);
       if (!match?.found) {
+        if (options.fallback && (await options.fallback(req, res))) return;
         req.resume();
         return sendJson(res, 404, failure('NOT_FOUND', 'ROUTE_NOT_FOUND', `no route ${method} ${url.pathname}`, requestId));
       }

@@ -13,6 +13,7 @@ import type { PlanName } from '../../functions/commons/plans.js';
 import { DynamoDbAppStore } from '../../functions/commons/stores/dynamodb/DynamoDbAppStore.js';
 import { TABLES, type TableName } from '../../functions/commons/tables.js';
 import { createTables, startDynamoDbLocal } from './dynamoDbLocal.js';
+import { demoSite } from './demoSite.js';
 import { createGateway, type GatewayRoute, type ProxyHandler } from './gateway.js';
 import type { ToWorker, WorkerOptions } from './worker.js';
 
@@ -32,6 +33,8 @@ export interface LocalStackOptions {
   readonly workers?: number;
   /** On stop, how long requests in progress may take before they are answered 503; default 5 s. */
   readonly stopGraceMs?: number;
+  /** Serve the capture component and its demo at /demo/ (sessions made with the dev app). */
+  readonly demo?: boolean;
 }
 
 export interface LocalStack {
@@ -65,6 +68,9 @@ const handlerOf = (load: () => Promise<{ handler: unknown }>) => async () => (aw
 /** The routes of the API, served by the same handler modules Lambda runs. */
 export const ROUTES: readonly GatewayRoute[] = [
   { method: 'POST', resource: '/v1/checkLiveness', functionName: 'checkLiveness', handler: handlerOf(() => import('../../functions/handlers/checkLiveness.js')) },
+  // CORS preflight of capture pages, answered by the same handler's CORS middleware.
+  { method: 'OPTIONS', resource: '/v1/checkLiveness', functionName: 'checkLiveness', handler: handlerOf(() => import('../../functions/handlers/checkLiveness.js')) },
+  { method: 'POST', resource: '/v1/sessions', functionName: 'sessions', handler: handlerOf(() => import('../../functions/handlers/sessions.js')) },
   { method: 'GET', resource: '/v1/croppedFace/{requestId}', functionName: 'croppedFace', handler: handlerOf(() => import('../../functions/handlers/croppedFace.js')) },
   { method: 'GET', resource: '/v1/transactions/{transactionId}', functionName: 'transactions', handler: handlerOf(() => import('../../functions/handlers/transactions.js')) },
   { method: 'GET', resource: '/v1/health', functionName: 'health', handler: handlerOf(() => import('../../functions/handlers/health.js')) },
@@ -143,13 +149,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const workers = options.workers ?? 0;
     let port: number;
     let setFunctionTimeout: (ms: number) => void;
+    const demoAppId = options.demo && devApp ? devApp.appId : undefined;
     if (workers > 0) {
-      const started = await startWorkers(workers, { port: options.port ?? 3000, host, maxBodyBytes });
+      const started = await startWorkers(workers, { port: options.port ?? 3000, host, maxBodyBytes, ...(demoAppId ? { demoAppId } : {}) });
       stops.push(() => started.stop(graceMs));
       port = started.port;
       setFunctionTimeout = (ms) => started.send({ type: 'timeout', ms });
     } else {
-      const server = createGateway({ routes: ROUTES, maxBodyBytes });
+      const demo = demoAppId ? demoSite({ config, devApp: { appId: demoAppId } }) : undefined;
+      const server = createGateway({ routes: ROUTES, maxBodyBytes, ...(demo ? { fallback: demo } : {}) });
       await new Promise<void>((done, fail) => {
         server.once('error', fail);
         server.listen(options.port ?? 3000, host, () => done());

@@ -3,6 +3,8 @@
  * server and forks one of these per core; they share the port. Configuration comes through the
  * environment (the LIVENESS_* endpoints the primary set, plus LIVENESS_LOCAL_GATEWAY).
  */
+import { loadConfig } from '../../functions/commons/config.js';
+import { demoSite } from './demoSite.js';
 import { createGateway } from './gateway.js';
 import { installProcessGuard } from './processGuard.js';
 import { ROUTES } from './stack.js';
@@ -11,12 +13,15 @@ export interface WorkerOptions {
   readonly port: number;
   readonly host: string;
   readonly maxBodyBytes: number;
+  /** Serve the capture demo at /demo/, issuing sessions for this (dev) app. */
+  readonly demoAppId?: string;
 }
 export type ToWorker = { readonly type: 'timeout'; readonly ms: number } | { readonly type: 'stop'; readonly graceMs: number };
 
 installProcessGuard();
 const options = JSON.parse(process.env.LIVENESS_LOCAL_GATEWAY ?? '{}') as WorkerOptions;
-const server = createGateway({ routes: ROUTES, maxBodyBytes: options.maxBodyBytes });
+const demo = options.demoAppId ? demoSite({ config: loadConfig(), devApp: { appId: options.demoAppId } }) : undefined;
+const server = createGateway({ routes: ROUTES, maxBodyBytes: options.maxBodyBytes, ...(demo ? { fallback: demo } : {}) });
 server.listen(options.port, options.host);
 
 let stopping = false;

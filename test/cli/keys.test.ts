@@ -75,4 +75,18 @@ describe('keys CLI against DynamoDB Local', () => {
     await expect(keys(api, 'create', 'cli-taken')).rejects.toThrow(/already exists/);
     await expect(keys(api, 'rotate', 'cli-nobody')).rejects.toThrow(/does not exist/);
   });
+
+  it('sets the browser origins allowed to use an app\'s capture sessions, normalised, and refuses anything but scheme://host[:port]', async () => {
+    await keys(api, 'create', 'cli-shop');
+    const out = await keys(api, 'set-origins', 'cli-shop', 'https://Shop.Example/,http://localhost:8080');
+    expect(out).toBe('cli-shop allows https://shop.example, http://localhost:8080');
+    const { Item } = await api.db.send(new GetCommand({ TableName: api.config.tables.apps, Key: { appId: 'cli-shop' } }));
+    expect(Item?.allowedOrigins).toEqual(['https://shop.example', 'http://localhost:8080']);
+    for (const bad of ['https://shop.example/path', 'ftp://shop.example', 'shop.example', 'https://user:pw@shop.example']) {
+      await expect(keys(api, 'set-origins', 'cli-shop', bad), bad).rejects.toThrow(/invalid origin/);
+    }
+    expect(await keys(api, 'set-origins', 'cli-shop', 'none')).toBe('cli-shop allows no browser origin');
+    const cleared = await api.db.send(new GetCommand({ TableName: api.config.tables.apps, Key: { appId: 'cli-shop' } }));
+    expect(cleared.Item?.allowedOrigins).toBeUndefined();
+  });
 });

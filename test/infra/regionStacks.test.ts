@@ -91,10 +91,10 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
 
     it('meters every route except health with an API key, and leaves health public', () => {
       const methods = resources(t(), 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
-      expect(methods).toHaveLength(4);
+      expect(methods).toHaveLength(6);
       const byVerb = (verb: string, pathPart: string) =>
         methods.filter((m) => m.HttpMethod === verb && JSON.stringify(m.ResourceId).includes(pathPart));
-      for (const [verb, part] of [['POST', 'checkLiveness'], ['GET', 'croppedFace'], ['GET', 'transactions']] as const) {
+      for (const [verb, part] of [['POST', 'checkLiveness'], ['POST', 'sessions'], ['GET', 'croppedFace'], ['GET', 'transactions']] as const) {
         const [method] = byVerb(verb, part);
         expect(method, `${verb} ${part}`).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
       }
@@ -107,6 +107,22 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
         AuthorizerResultTtlInSeconds: 0,
         IdentitySource: Match.absent(),
       });
+    });
+
+    it('answers the browser preflight of checkLiveness without credentials, allowing the session token header', () => {
+      const methods = resources(t(), 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+      const options = methods.filter((m) => m.HttpMethod === 'OPTIONS');
+      expect(options).toHaveLength(1);
+      expect(JSON.stringify(options[0]!.ResourceId)).toContain('checkLiveness');
+      expect(options[0]).toMatchObject({ AuthorizationType: 'NONE', Integration: { Type: 'MOCK' } });
+      const headers = options[0]!.Integration.IntegrationResponses[0].ResponseParameters;
+      expect(headers['method.response.header.Access-Control-Allow-Headers']).toContain('Authorization');
+      expect(headers['method.response.header.Access-Control-Allow-Headers']).toContain('transactionId');
+      expect(headers['method.response.header.Access-Control-Allow-Methods']).toContain('POST');
+      // Gateway-made errors (authorizer 401, throttling) stay readable by a capture page.
+      for (const [, r] of resources(t(), 'AWS::ApiGateway::GatewayResponse')) {
+        expect(r.Properties.ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'*'");
+      }
     });
 
     it('answers gateway-made errors with the spec status codes in the handlers\' failure envelope', () => {
@@ -127,7 +143,7 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
         });
       }
       expect(JSON.parse(responses.get('QUOTA_EXCEEDED')!.ResponseTemplates['application/json']).result.reason).toBe('QUOTA_EXCEEDED');
-      expect(responses.get('THROTTLED')!.ResponseParameters).toEqual({ 'gatewayresponse.header.Retry-After': "'1'" });
+      expect(responses.get('THROTTLED')!.ResponseParameters).toMatchObject({ 'gatewayresponse.header.Retry-After': "'1'" });
     });
 
     it('creates one usage plan per plan of functions/commons/plans.ts with its rate, burst and monthly quota', () => {
@@ -176,6 +192,9 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
       expect(env[ENV.appsTable]).toEqual({ Ref: logicalIdOf(stack(), data.tables.apps) });
       expect(env[ENV.rateLimitsTable]).toEqual({ Ref: logicalIdOf(stack(), data.tables.rateLimits) });
       expect(env[ENV.transactionsTable]).toEqual({ Ref: logicalIdOf(stack(), data.tables.transactionLog) });
+      expect(env[ENV.sessionsTable]).toEqual({ Ref: logicalIdOf(stack(), data.tables.sessions) });
+      expect(env[ENV.sessionTtlSeconds]).toBe(String(region.sessionTtlSeconds));
+      expect(env[ENV.sessionMaxChecks]).toBe(String(region.sessionMaxChecks));
       expect(env[ENV.cropsBucket]).toEqual({ Ref: logicalIdOf(stack(), data.crops) });
       expect(env[ENV.regionCode]).toBe(region.code);
       expect(env[ENV.cropRetentionSeconds]).toBe(String(region.cropExpiryDays * 86_400));
@@ -193,6 +212,7 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
         apps: logicalIdOf(stack(), data.tables.apps),
         rateLimits: logicalIdOf(stack(), data.tables.rateLimits),
         transactionLog: logicalIdOf(stack(), data.tables.transactionLog),
+        sessions: logicalIdOf(stack(), data.tables.sessions),
       };
       for (const name of Object.keys(ACCESS) as FunctionName[]) {
         const roleId = logicalIdOf(stack(), stack().functions.functions[name].role as never);

@@ -11,6 +11,8 @@ export interface AppRecord {
   readonly description?: string;
   /** Rules document overriding the plan's for this app (functions/liveness/rules). */
   readonly rules?: string;
+  /** Browser origins (`https://shop.example`) whose pages may call checkLiveness with a session token. */
+  readonly allowedOrigins?: readonly string[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -29,8 +31,11 @@ export class AppExistsError extends Error {
   }
 }
 
-/** Fields that can change; `rules: null` removes the app's override. */
-export type AppChange = Partial<Pick<AppRecord, 'keyHash' | 'plan' | 'status'>> & { readonly rules?: string | null };
+/** Fields that can change; `rules: null` removes the app's override, `allowedOrigins: null` every origin. */
+export type AppChange = Partial<Pick<AppRecord, 'keyHash' | 'plan' | 'status'>> & {
+  readonly rules?: string | null;
+  readonly allowedOrigins?: readonly string[] | null;
+};
 
 /** Apps and their hashed keys. */
 export interface AppStore {

@@ -1,0 +1,63 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/commons/config.js';
+import { dynamoDbClient } from '../../functions/commons/clients.js';
+import { type LocalStack, startLocalStack } from '../../scripts/local/stack.js';
+
+describe('the local demo site: component, ORT files, model and a session route, beside the API', () => {
+  let stack: LocalStack;
+  const devKey = `demo-test.${'d'.repeat(32)}`;
+  beforeAll(async () => {
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+    stack = await startLocalStack({ port: 0, demo: true, devApp: { appId: 'demo-test', key: devKey } });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('serves the demo page, the component modules, the wasm build of onnxruntime-web and fr_detect.onnx with their types', async () => {
+    const expected: [string, RegExp][] = [
+      ['/demo/', /^text\/html/],
+      ['/demo/demo.js', /^text\/javascript/],
+      ['/web/liveness-capture.js', /^text\/javascript/],
+      ['/web/face-detector.js', /^text\/javascript/],
+      ['/vendor/onnxruntime-web/ort.wasm.min.mjs', /^text\/javascript/],
+      ['/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm', /^application\/wasm/],
+      ['/models/fr_detect.onnx', /^application\/octet-stream/],
+    ];
+    for (const [path, type] of expected) {
+      const res = await fetch(`${stack.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(type);
+      expect((await res.arrayBuffer()).byteLength, path).toBeGreaterThan(100);
+    }
+    expect((await fetch(`${stack.url}/demo`, { redirect: 'manual' })).headers.get('location')).toBe('/demo/');
+  });
+
+  it('serves nothing outside its folders: traversal, other models and unknown files get the API 404', async () => {
+    for (const path of ['/web/..%2fpackage.json', '/web/%2e%2e/package.json', '/demo/../package.json', '/models/fr_liveness.onnx', '/vendor/onnxruntime-web/../package.json', '/web/nope.js', '/.local/endpoints.json']) {
+      const res = await fetch(`${stack.url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect((await res.json()).result.reason, path).toBe('ROUTE_NOT_FOUND');
+    }
+  });
+
+  it('issues a capture session for the dev app without the key ever reaching the page, and allows the page origin', async () => {
+    const res = await fetch(`${stack.url}/demo/session`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).not.toContain(devKey);
+    const { sessionToken } = JSON.parse(text);
+    expect(sessionToken).toMatch(/^lst_/);
+    const config = loadConfig();
+    const { Items } = await dynamoDbClient(config).send(new ScanCommand({ TableName: config.tables.apps }));
+    expect(Items!.find((a) => a.appId === 'demo-test')!.allowedOrigins).toEqual([new URL(stack.url).origin]);
+    // The token works from that origin, once.
+    const check = () =>
+      fetch(`${stack.url}/v1/checkLiveness`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sessionToken}`, transactionId: 'demo-site-1', origin: new URL(stack.url).origin },
+        body: new FormData(),
+      });
+    expect((await check()).status).toBe(400);
+    expect((await check()).status).toBe(403);
+  });
+});
