@@ -180,15 +180,16 @@ export function buildProgram(): Command {
     .command('eval')
     .description(
       'evaluate on a labelled folder (MANIFEST.tsv with file, label live|spoof, attack_type; or live/ and spoof/<attack-type>/): ' +
-        'per-attack-type APCER, BPCER, ACER, EER, ROC AUC, BPCER at APCER 1/5/10%, counts, the files it got wrong, no-face share',
+        'ISO/IEC 30107-3 APCER per attack type and pooled, BPCER, ACER on decided presentations, APNRR/BPNRR, end-to-end pass rates, ' +
+        'EER, ROC AUC, BPCER at APCER 1/5/10%, by source and by assessability, the files it got wrong',
     )
     .argument('<dir>', 'the labelled folder')
     .option('--report <out>', 'also write det.svg/.png, histogram.svg/.png and metrics.json into this folder')
     .option('--json', 'print metrics.json to stdout instead of text')
     .option('--threshold <t>', `evaluate at this threshold (default ${DEFAULT_THRESHOLD}, calibrated)`, parseThreshold)
-    .option('--calibrate', 'choose the threshold on the calibration split for --target-apcer, report on the other split')
-    .option('--target-apcer <a>', 'APCER (worst attack type) to calibrate for', parseThreshold, 0.05)
-    .option('--split <spec>', 'with --calibrate: source-hash:<salt> or groups:<g1>,<g2>,... (groups calibrate; default source-hash:1)')
+    .option('--calibrate', 'choose the threshold for --target-apcer on assessable presentations (default: source-balanced, leave one source out)')
+    .option('--target-apcer <a>', 'APCER to calibrate for (source-balanced with loso, worst attack type with a two-sided split)', parseThreshold, 0.05)
+    .option('--split <spec>', 'with --calibrate: loso (default), or a two-sided split source-hash:<salt> or groups:<g1>,<g2>,... (groups calibrate)')
     .option('--compare', 'faster vs merged side by side (always on for a sequences folder: MANIFEST.tsv with a seq column)')
     .option(
       '--holdout-training <dirs>',

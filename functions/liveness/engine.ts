@@ -145,6 +145,23 @@ export class LivenessEngine {
     return normalised ? this.findFaces(normalised) : [];
   }
 
+  /**
+   * Faces in the camera's pixels; when there are none, on an exposure-normalised copy, to say why
+   * (a blown-out or dark selfie) rather than "no face". A face found only there is never judged.
+   */
+  async locateFaces(image: DecodedImage): Promise<{ faces: FaceBox[]; foundOnlyNormalised: boolean }> {
+    const faces = await this.findFaces(image);
+    if (faces.length > 0) return { faces, foundOnlyNormalised: false };
+    const retried = await this.findFacesNormalised(image);
+    return { faces: retried, foundOnlyNormalised: retried.length > 0 };
+  }
+
+  /** Stage 4a for one face: assessable or not, and why (a per-frame caller reuses it). */
+  assess(image: DecodedImage, face: FaceBox, foundOnlyNormalised = false): Assessability {
+    const framing = assessFraming(image, face, livenessSpec.cropScale ?? 2.7, this.config.assessability);
+    return foundOnlyNormalised ? exposureNotAssessable(framing) : framing;
+  }
+
   async check(bytes: Uint8Array, options: CheckOptions = {}): Promise<LivenessAssessment> {
     const threshold = options.threshold ?? this.config.threshold;
     const selection = options.selection ?? 'CLOSEST_TO_CAMERA';
@@ -160,15 +177,10 @@ export class LivenessEngine {
     };
 
     const decoded = await timed('decode', () => decodeImage(bytes, this.config.decode));
-    let faces = await timed('detect', () => this.findFaces(decoded));
-    // A blown-out or dark selfie: look again on an exposure-normalised copy, to say why rather than "no face".
-    const foundOnlyNormalised = faces.length === 0 && (faces = await timed('detect', () => this.findFacesNormalised(decoded))).length > 0;
+    const { faces, foundOnlyNormalised } = await timed('detect', () => this.locateFaces(decoded));
     const face = await timed('select', () => selectFace(faces, decoded, selection));
     if (!face) throw new LivenessError('FACE_NOT_DETECTED', 'no face detected in the image');
-    const assessability = await timed('assess', () => {
-      const framing = assessFraming(decoded, face, livenessSpec.cropScale ?? 2.7, this.config.assessability);
-      return foundOnlyNormalised ? exposureNotAssessable(framing) : framing;
-    });
+    const assessability = await timed('assess', () => this.assess(decoded, face, foundOnlyNormalised));
     // Scored on the camera's pixels (never the normalised copy); reported, but not a verdict when not assessable.
     const liveness = await timed('score', () => scoreLiveness(this.models, decoded, face));
     const decision = await timed('decide', () =>
