@@ -96,12 +96,12 @@ export function withExtraOutput(model, tensor) {
   return Buffer.concat(parts);
 }
 
-/** Derives each `derivedFrom` model from its verified original in `dir`; all verified before any is kept. */
-function deriveModels(dir) {
+/** Each `derivedFrom` model, derived from its verified original in `fromDir` and verified: [entry, bytes]. */
+function deriveModels(fromDir) {
   const staged = [];
   for (const m of derived) {
     const original = manifest.models.find((o) => o.id === m.derivedFrom);
-    const source = join(dir, original.file);
+    const source = join(fromDir, original.file);
     if (!matches(source, original)) fail(`${original.file} is not installed and verified: cannot derive ${m.file}`);
     if (!m.derivation?.extraOutput) fail(`${m.file}: unknown derivation`);
     const bytes = withExtraOutput(readFileSync(source), m.derivation.extraOutput);
@@ -109,6 +109,10 @@ function deriveModels(dir) {
     if (actual !== m.sha256) fail(`derived ${m.file} has sha256 ${actual}, expected ${m.sha256}: refusing to install`);
     staged.push([m, bytes]);
   }
+  return staged;
+}
+
+function writeDerived(dir, staged) {
   for (const [m, bytes] of staged) {
     const temporary = join(dir, `.${m.file}.partial`);
     writeFileSync(temporary, bytes);
@@ -139,7 +143,7 @@ async function main() {
     return;
   }
   if (alreadyInstalled(dir, packaged)) {
-    deriveModels(dir);
+    writeDerived(dir, deriveModels(dir));
     console.log(`models: derived and verified ${derived.length} models in ${dir}`);
     return;
   }
@@ -161,11 +165,12 @@ async function main() {
       const actual = sha256(file);
       if (actual !== m.sha256) fail(`${m.file} has sha256 ${actual}, expected ${m.sha256}: refusing to install`);
     }
-    // Every file verified: only now move them in, so a failure never leaves a half-populated folder.
+    const derivedBytes = deriveModels(join(staging, manifest.source.pathInPackage));
+    // Every file verified, derived ones too: only now move them in, so a failure never leaves a half-populated folder.
     for (const m of packaged) {
       renameSync(join(staging, manifest.source.pathInPackage, m.file), join(dir, m.file));
     }
-    deriveModels(dir);
+    writeDerived(dir, derivedBytes);
     console.log(`models: installed and verified ${manifest.models.length} models in ${dir}`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });

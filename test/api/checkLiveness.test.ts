@@ -96,10 +96,14 @@ describe('POST /v1/checkLiveness over real HTTP on the local stack', () => {
     expect(nested.body.result.details.qualityChecks).toEqual(form.body.result.details.qualityChecks);
   });
 
-  it('answers livenessMethod=merged honestly as unsupported, deciding with the one passive model', async () => {
+  it('answers livenessMethod=merged on one image with the merged level, and echoes the method', async () => {
     const res = await checkMultipart(api, headers, selfie, { livenessMethod: 'merged' });
     expect(res.status).toBe(200);
-    expect(res.body.result.details.livenessMethod.value).toBe('unsupported');
+    expect(res.body.result.details.livenessMethod).toEqual({ value: 'merged', framesSent: 1, framesUsed: 1 });
+    expect(res.body.result.details.frames.count).toBe(1);
+    expect(res.body.result.modelVersion).toMatch(/^liveness_head@/);
+    const faster = await checkMultipart(api, headers, selfie);
+    expect(faster.body.result.details.livenessMethod).toEqual({ value: 'faster', framesSent: 1, framesUsed: 1 });
   });
 
   it('takes x-api-key alone as credentials', async () => {

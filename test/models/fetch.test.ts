@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -69,6 +70,35 @@ describe('models/fetch.mjs', () => {
     const { code, output } = await fetchModels(join(scriptDir, 'fetch.mjs'), ['--dir', dir, '--tarball', tarball]);
     expect(code).toBe(1);
     expect(output).toMatch(/fr_eye\.onnx has sha256 [0-9a-f]{64}, expected 0{64}/);
+    expect(onnxFiles(dir)).toEqual([]);
+    rmSync(scriptDir, { recursive: true, force: true });
+  });
+
+  it('derives fr_liveness_embedding from the verified fr_liveness, byte for byte as the manifest records', async () => {
+    const dir = join(work, 'derive');
+    await fetchModels(join(root, 'models/fetch.mjs'), ['--dir', dir, '--tarball', tarball]);
+    const derived = manifest.models.find((m: { id: string }) => m.id === 'fr_liveness_embedding');
+    const bytes = readFileSync(join(dir, derived.file));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(derived.sha256);
+    // Only the derived file missing (an install from before it existed): derived again from the original, no tarball needed.
+    rmSync(join(dir, derived.file));
+    const again = await fetchModels(join(root, 'models/fetch.mjs'), ['--dir', dir, '--tarball', join(work, 'absent.tgz')]);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain('derived and verified 1 models');
+    expect(readFileSync(join(dir, derived.file))).toEqual(bytes);
+  });
+
+  it('refuses a derived model whose bytes differ from the manifest, naming it, and installs none', async () => {
+    const scriptDir = join(root, 'node_modules/.cache/liveness-fetch-derive-test');
+    mkdirSync(scriptDir, { recursive: true });
+    copyFileSync(join(root, 'models/fetch.mjs'), join(scriptDir, 'fetch.mjs'));
+    const altered = structuredClone(manifest);
+    altered.models.find((m: { id: string }) => m.id === 'fr_liveness_embedding').sha256 = 'f'.repeat(64);
+    writeFileSync(join(scriptDir, 'manifest.json'), JSON.stringify(altered));
+    const dir = join(work, 'derive-checksum');
+    const { code, output } = await fetchModels(join(scriptDir, 'fetch.mjs'), ['--dir', dir, '--tarball', tarball]);
+    expect(code).toBe(1);
+    expect(output).toMatch(/derived fr_liveness_embedding\.onnx has sha256 [0-9a-f]{64}, expected f{64}/);
     expect(onnxFiles(dir)).toEqual([]);
     rmSync(scriptDir, { recursive: true, force: true });
   });

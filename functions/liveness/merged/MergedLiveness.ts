@@ -8,7 +8,7 @@ import { decideLiveness } from '../stages/decide.js';
 import { decodeImage } from '../stages/decode.js';
 import { selectFace, toBoundingBox } from '../stages/select.js';
 import type { BoundingBox, DecodedImage, FaceBox } from '../types.js';
-import { EVIDENCE_CROP_SCALES, type FrameEvidence, frameEvidence } from './evidence.js';
+import { type FrameEvidence, frameEvidence } from './evidence.js';
 import { aggregateFrameScores, frameLiveProbability, type LivenessHead } from './head.js';
 
 /** How many frames of one capture, and how large each, the merged level accepts. */
@@ -183,4 +183,3 @@ export class MergedLiveness {
   }
 }
 
-export { EVIDENCE_CROP_SCALES };
