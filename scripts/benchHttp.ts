@@ -18,10 +18,11 @@ import { startLocalStack } from './local/stack.js';
 
 const program = new Command('bench:http')
   .option('--duration <s>', 'seconds per concurrency level', '10')
-  .option('--concurrency <list>', 'comma-separated connection counts', '1,4,16')
+  .option('--concurrency <list>', 'comma-separated connection counts', '1,4,16,64')
+  .option('--workers <n>', 'gateway worker processes (0: serve from this process)', String(availableParallelism()))
   .option('--crop', 'ask for returnCroppedImageURL=yes (adds an S3 put + presign)', false)
   .parse();
-const opts = program.opts<{ duration: string; concurrency: string; crop: boolean }>();
+const opts = program.opts<{ duration: string; concurrency: string; crop: boolean; workers: string }>();
 const duration = Number(opts.duration);
 const levels = opts.concurrency.split(',').map(Number);
 
@@ -47,7 +48,7 @@ function multipartBody(image: Buffer, fields: Record<string, string>) {
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-const stack = await startLocalStack({ port: 0 });
+const stack = await startLocalStack({ port: 0, workers: Number(opts.workers) });
 try {
   const config = loadConfig();
   const admin = new AppAdmin(new DynamoDbAppStore(dynamoDbClient(config), config.tables.apps));
@@ -55,9 +56,10 @@ try {
   const { body, contentType } = multipartBody(image, opts.crop ? { returnCroppedImageURL: 'yes' } : {});
   console.log(
     `bench:http  ${stack.url}/v1/checkLiveness  selfie 640x480 JPEG ${image.length} B  ${duration}s per level  ` +
-      `${availableParallelism()} cores  node ${process.version}${opts.crop ? '  +crop' : ''}`,
+      `${availableParallelism()} cores  ${stack.workers || 'no'} gateway workers  node ${process.version}${opts.crop ? '  +crop' : ''}`,
   );
   console.log('connections  req/s   p50 ms  p99 ms  max ms  2xx    non-2xx  errors');
+  const rates: { connections: number; rate: number; p99: number }[] = [];
   for (const connections of levels) {
     // A fresh enterprise app per level, so the per-minute limit (600) is not what is measured.
     const appId = `bench-${connections}-${Date.now()}`;
@@ -71,7 +73,12 @@ try {
         `${String(r.latency.p99).padStart(6)}  ${String(r.latency.max).padStart(6)}  ${String(r['2xx']).padStart(5)}  ` +
         `${String(r.non2xx).padStart(7)}  ${String(r.errors + r.timeouts).padStart(6)}`,
     );
+    rates.push({ connections, rate: r.requests.average, p99: r.latency.p99 });
   }
+  // The knee: the fewest connections that reach 90% of the best throughput; past it, only latency grows.
+  const best = Math.max(...rates.map((r) => r.rate));
+  const knee = rates.find((r) => r.rate >= 0.9 * best);
+  if (knee) console.log(`knee: ${knee.connections} connections (${knee.rate.toFixed(1)} req/s, p99 ${knee.p99} ms; best ${best.toFixed(1)} req/s)`);
 } finally {
   await stack.stop();
 }

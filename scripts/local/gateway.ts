@@ -96,10 +96,14 @@ const CLIENT_ERRORS: Readonly<Record<string, { status: number; text: string; err
 const BAD_REQUEST = { status: 400, text: 'Bad Request', error: 'Error while parsing request body', reason: 'MALFORMED_HTTP', message: 'the request is not valid HTTP/1.1' };
 
 /** The HyperVerge envelope for failures answered below the handlers (no route, no transaction log). */
-function clientErrorResponse(code: string | undefined): string {
+function clientErrorBody(code: string | undefined) {
   const e = (code && CLIENT_ERRORS[code]) || BAD_REQUEST;
-  const body = JSON.stringify({ status: 'failure', statusCode: e.status, result: { error: e.error, reason: e.reason, message: e.message }, metadata: { requestId: randomUUID() } });
-  return `HTTP/1.1 ${e.status} ${e.text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+  return { e, body: { status: 'failure', statusCode: e.status, result: { error: e.error, reason: e.reason, message: e.message }, metadata: { requestId: randomUUID() } } };
+}
+function clientErrorResponse(code: string | undefined): string {
+  const { e, body } = clientErrorBody(code);
+  const text = JSON.stringify(body);
+  return `HTTP/1.1 ${e.status} ${e.text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`;
 }
 
 /** What the process guard needs to answer the request whose code threw asynchronously. */
@@ -128,7 +132,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   let inFlight = 0;
   const pending = new Set<RequestScope>();
 
-  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024, requestTimeout: options.requestTimeoutMs ?? 30_000, headersTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 10_000) }, (req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const serverOptions = {
+    maxHeaderSize: options.maxHeaderBytes ?? 16 * 1024,
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, 10_000),
+    // How often Node looks for requests past those timeouts.
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeout / 4)),
+  };
+  const server = createServer(serverOptions, (req, res) => {
     const requestId = randomUUID();
     inFlight++;
     // An answer of last resort (process guard, gateway deadline, shutdown): once, in our envelope.
@@ -279,10 +291,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const pendingResponse = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
     if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    // Broken framing inside a body (e.g. a bad chunk size): the request was already dispatched.
+    // Broken framing or a timeout inside a body (e.g. a bad chunk size): the request was already dispatched.
     if (pendingResponse) {
       if (pendingResponse.headersSent) return void socket.destroy();
-      return void sendJson(pendingResponse, 400, failure('PARSE_ERROR', 'MALFORMED_HTTP', 'the request is not valid HTTP/1.1', randomUUID()), { connection: 'close' });
+      const { e, body } = clientErrorBody(error.code);
+      return void sendJson(pendingResponse, e.status, body, { connection: 'close' });
     }
     socket.end(clientErrorResponse(error.code));
   });

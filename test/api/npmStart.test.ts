@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -58,6 +59,9 @@ describe('npm start: the one-command local stack', () => {
     await waitFor(child, /Ctrl-C stops everything/, output);
     const url = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(output.text)![1]!;
     expect(output.text).toContain('appId=start-test');
+    // The dev key is not buried under the AWS SDK's Node-version warning; the gateway uses every core.
+    expect(output.text).not.toContain('NodeVersionSupportWarning');
+    expect(output.text).toMatch(/\d+ gateway workers?/);
 
     const endpoints = JSON.parse(readFileSync(join(dir, 'endpoints.json'), 'utf8')) as { dynamoDbEndpoint: string; s3Endpoint: string };
     const health = await fetch(`${url}/v1/health`);
@@ -68,8 +72,24 @@ describe('npm start: the one-command local stack', () => {
     expect(authorized.status).toBe(404);
     expect(existsSync(join(dir, 'dynamodb', 'shared-local-instance.db'))).toBe(true);
 
+    // A request that hangs (its body never comes) must not hold Ctrl-C for long: it is answered 503.
+    const { port } = new URL(url);
+    const stalled = new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write('POST /v1/checkLiveness HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"image":'),
+      );
+      let answer = '';
+      socket.on('data', (d) => (answer += d.toString()));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', () => resolve(answer));
+    });
+    await new Promise((r) => setTimeout(r, 300));
+
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
+    const answer = await stalled;
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer).toContain('"reason":"SHUTTING_DOWN"');
     expect(await exited).toBe(0);
     expect(existsSync(join(dir, 'endpoints.json'))).toBe(false);
     expect(await refused(`${url}/v1/health`)).toBe(true);

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -40,13 +41,26 @@ describe('the process guard of the local gateway: a fault answers 500 instead of
     expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'ERROR', message: `process guard: ${kind}` });
     expect(stderr).not.toMatch(/\bat .+\.(ts|js):\d+/);
     expect(child.exitCode).toBeNull();
-    expect((await fetch(`${url}/fault/ok`)).status).toBe(200);
+    expect((await fetch(`${url}/fault/ok`, { method: 'POST' })).status).toBe(200);
+  });
+
+  it('a client that stops sending its body gets 408 REQUEST_TIMEOUT in our envelope', async () => {
+    const { port } = new URL(url);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /fault/ok HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"partial'));
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('"reason":"REQUEST_TIMEOUT"');
   });
 
   it('a handler that never answers gets 503 FUNCTION_TIMEOUT from the gateway deadline', async () => {
     const res = await fetch(`${url}/fault/hang`, { signal: AbortSignal.timeout(10_000) });
     expect(res.status).toBe(503);
     expect(((await res.json()) as { result: { reason: string } }).result.reason).toBe('FUNCTION_TIMEOUT');
-    expect((await fetch(`${url}/fault/ok`)).status).toBe(200);
+    expect((await fetch(`${url}/fault/ok`, { method: 'POST' })).status).toBe(200);
   });
 });

@@ -135,3 +135,26 @@ describe('parseEventBody: API Gateway bodies', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 });
+
+describe('requestBody middleware: the same parser for any route of the chain', () => {
+  it('hands the handler the parsed body, and turns a malformed one into our 400 envelope', async () => {
+    const { default: middy } = await import('@middy/core');
+    const { requestBody } = await import('../../functions/commons/middlewares/requestBody.js');
+    const { errorResponse } = await import('../../functions/commons/middlewares/errorResponse.js');
+    const seen: unknown[] = [];
+    const handler = middy()
+      .use(errorResponse() as never)
+      .use(requestBody() as never)
+      .handler(async (event: { body: unknown }) => {
+        seen.push(event.body);
+        return { statusCode: 200, body: '' };
+      });
+    const event = (raw: Buffer) => ({ headers: { 'content-type': CT }, body: raw.toString('base64'), isBase64Encoded: true });
+    const context = { awsRequestId: 'r1', getRemainingTimeInMillis: () => 10_000 } as never;
+    expect((await handler(event(body(file('image', 'x'))) as never, context)).statusCode).toBe(200);
+    expect((seen[0] as { image: MultipartFile }).image.content.toString()).toBe('x');
+    const bad = await handler(event(Buffer.from('--BRK\r\nContent-Disposition: form-data; filename="a"\r\n\r\nx')) as never, context);
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body).result.reason).toBe('MULTIPART_TRUNCATED');
+  });
+});
