@@ -21,6 +21,11 @@ export const FUNCTION_ENTRIES = {
   croppedFace: 'functions/handlers/croppedFace.ts',
   transactions: 'functions/handlers/transactions.ts',
   health: 'functions/handlers/health.ts',
+  openapi: 'functions/handlers/openapi.ts',
+  youLive: 'functions/handlers/vendors/youLive.ts',
+  deepvue: 'functions/handlers/vendors/deepvue.ts',
+  appIdLiveness: 'functions/handlers/vendors/appIdLiveness.ts',
+  selfieLiveness: 'functions/handlers/vendors/selfieLiveness.ts',
   usagePlanKey: 'infra/authorizer/usagePlanKey.ts',
 } as const;
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
@@ -42,15 +47,22 @@ interface Access {
   readonly layers: boolean;
   readonly size: 'liveness' | 'light';
 }
+// authenticate (GetItem), rate limit (GetItem + conditional UpdateItem), log the outcome (PutItem),
+// store the crop (PutObject) and sign its URL (a signed GET is only as good as the signer's s3:GetObject).
+const LIVENESS_ROUTE: Access = {
+  tables: { apps: ['dynamodb:GetItem'], rateLimits: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], transactionLog: ['dynamodb:PutItem'] },
+  crops: ['s3:PutObject', 's3:GetObject'],
+  layers: true,
+  size: 'liveness',
+};
+
 export const ACCESS: Readonly<Record<FunctionName, Access>> = {
-  // authenticate (GetItem), rate limit (GetItem + conditional UpdateItem), log the outcome (PutItem),
-  // store the crop (PutObject) and sign its URL (a signed GET is only as good as the signer's s3:GetObject).
-  checkLiveness: {
-    tables: { apps: ['dynamodb:GetItem'], rateLimits: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], transactionLog: ['dynamodb:PutItem'] },
-    crops: ['s3:PutObject', 's3:GetObject'],
-    layers: true,
-    size: 'liveness',
-  },
+  checkLiveness: LIVENESS_ROUTE,
+  // The vendor adapters run the same chain around the same domain call (functions/commons/livenessRoute.ts).
+  youLive: LIVENESS_ROUTE,
+  deepvue: LIVENESS_ROUTE,
+  appIdLiveness: LIVENESS_ROUTE,
+  selfieLiveness: LIVENESS_ROUTE,
   // authenticate, HeadObject (authorised by s3:GetObject) and a freshly signed GET.
   croppedFace: { tables: { apps: ['dynamodb:GetItem'] }, crops: ['s3:GetObject'], layers: false, size: 'light' },
   // authenticate, Query the log by "<appId>#<transactionId>" on the table's own key (no index).
@@ -62,6 +74,8 @@ export const ACCESS: Readonly<Record<FunctionName, Access>> = {
   },
   // Reports the model ids and versions; its bundle imports the model registry (onnxruntime-node).
   health: { tables: {}, crops: [], layers: true, size: 'light' },
+  // Serves the OpenAPI document built from the schemas; touches nothing.
+  openapi: { tables: {}, crops: [], layers: false, size: 'light' },
   // Hashes the presented key; touches nothing.
   usagePlanKey: { tables: {}, crops: [], layers: false, size: 'light' },
 };
@@ -162,12 +176,8 @@ export class LivenessFunctions extends Construct {
       return fn;
     };
 
-    this.functions = {
-      checkLiveness: make('checkLiveness'),
-      croppedFace: make('croppedFace'),
-      transactions: make('transactions'),
-      health: make('health'),
-      usagePlanKey: make('usagePlanKey'),
-    };
+    this.functions = Object.fromEntries(
+      (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).map((name) => [name, make(name)]),
+    ) as Record<FunctionName, NodejsFunction>;
   }
 }
