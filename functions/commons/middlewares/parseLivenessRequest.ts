@@ -4,6 +4,7 @@ import { ApiError } from '../apiErrors.js';
 import { fetchImageUrl, imageUrlPolicy } from '../imageUrl.js';
 import { featuresNeeded, type LivenessRequestDraft, parseLivenessDraft } from '../livenessRequest.js';
 import type { Feature } from '../plans.js';
+import { MAX_FRAMES } from '../schemas/checkLiveness.js';
 import { type ApiMiddleware, type ApiRequest, header } from './apiState.js';
 
 export const MAX_TRANSACTION_ID_LENGTH = 128;
@@ -22,7 +23,8 @@ export function parseLivenessRequest(options: {
   toRequest?: (body: unknown) => LivenessRequestDraft;
 }): ApiMiddleware {
   const toRequest = options.toRequest ?? parseLivenessDraft;
-  const multipart = httpMultipartBodyParser({ busboy: { limits: { files: 4, fields: 64, fieldSize: 8 * 1024 * 1024 } } });
+  // One file over MAX_FRAMES, so that a 9th frame reaches the parser (TOO_MANY_FRAMES) instead of being dropped.
+  const multipart = httpMultipartBodyParser({ busboy: { limits: { files: MAX_FRAMES + 1, fields: 64, fieldSize: 8 * 1024 * 1024 } } });
   const json = httpJsonBodyParser();
   return {
     before: async (request) => {
