@@ -14,11 +14,20 @@ import { services } from '../../functions/commons/services.js';
  */
 export const usagePlanKeyOf = (appKey: string): string => hashAppKey(appKey);
 
-/** The presented app key, from `x-api-key` or `appKey` (any header case). */
+/**
+ * Where each route's callers put the app key, in order of precedence (any header case): ours
+ * (`x-api-key`, `appKey`), the 003 API's `app_key`, and `Authorization` — the 002 API's raw key, or
+ * Deepvue's `Bearer <key>` when it sends no x-api-key.
+ */
+export const KEY_HEADERS = ['x-api-key', 'appkey', 'app_key', 'authorization'] as const;
+
+/** The presented app key (any header case); `Bearer ` is stripped from Authorization. */
 export function presentedKey(headers: Readonly<Record<string, string | undefined>> | null): string | undefined {
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const lower = name.toLowerCase();
-    if ((lower === 'x-api-key' || lower === 'appkey') && value && value.trim()) return value.trim();
+  const byName = new Map(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value?.trim()]));
+  for (const name of KEY_HEADERS) {
+    const value = byName.get(name);
+    if (!value) continue;
+    return name === 'authorization' ? value.replace(/^Bearer(\s+|$)/i, '') || undefined : value;
   }
   return undefined;
 }

@@ -148,6 +148,7 @@ export class LivenessApi extends Construct {
     };
     const integration = (fn: IFunction) => new LambdaIntegration(fn, { proxy: true });
 
+    const open: MethodOptions = { authorizationType: AuthorizationType.NONE };
     const v1 = this.api.root.addResource('v1');
     const checkLiveness = v1.addResource('checkLiveness');
     checkLiveness.addMethod('POST', integration(functions.checkLiveness), metered);
@@ -163,7 +164,13 @@ export class LivenessApi extends Construct {
     v1.addResource('sessions').addMethod('POST', integration(functions.sessions), metered);
     v1.addResource('croppedFace').addResource('{requestId}').addMethod('GET', integration(functions.croppedFace), metered);
     v1.addResource('transactions').addResource('{transactionId}').addMethod('GET', integration(functions.transactions), metered);
-    v1.addResource('health').addMethod('GET', integration(functions.health), { authorizationType: AuthorizationType.NONE });
+    v1.addResource('health').addMethod('GET', integration(functions.health), open);
+    v1.addResource('openapi.json').addMethod('GET', integration(functions.openapi), open);
+    // Vendor drop-in routes at the vendors' own paths (the 002 API's trailing slash: API Gateway matches it to this resource).
+    this.api.root.addResource('liveness').addMethod('POST', integration(functions.youLive), metered);
+    v1.addResource('liveness-check').addMethod('POST', integration(functions.deepvue), metered);
+    this.api.root.addResource('api').addResource('v1').addResource('ml').addResource('liveness').addMethod('POST', integration(functions.appIdLiveness), metered);
+    v1.addResource('liveness').addResource('selfie').addMethod('POST', integration(functions.selfieLiveness), metered);
 
     const plans = {} as Record<PlanName, UsagePlan>;
     for (const [name, plan] of Object.entries(PLANS) as [PlanName, (typeof PLANS)[PlanName]][]) {

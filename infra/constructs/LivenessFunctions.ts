@@ -22,6 +22,11 @@ export const FUNCTION_ENTRIES = {
   transactions: 'functions/handlers/transactions.ts',
   sessions: 'functions/handlers/sessions.ts',
   health: 'functions/handlers/health.ts',
+  openapi: 'functions/handlers/openapi.ts',
+  youLive: 'functions/handlers/vendors/youLive.ts',
+  deepvue: 'functions/handlers/vendors/deepvue.ts',
+  appIdLiveness: 'functions/handlers/vendors/appIdLiveness.ts',
+  selfieLiveness: 'functions/handlers/vendors/selfieLiveness.ts',
   usagePlanKey: 'infra/authorizer/usagePlanKey.ts',
 } as const;
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
@@ -43,21 +48,23 @@ interface Access {
   readonly layers: boolean;
   readonly size: 'liveness' | 'light';
 }
+// authenticate (GetItem), rate limit (GetItem + conditional UpdateItem), log the outcome (PutItem),
+// store the crop (PutObject) and sign its URL (a signed GET is only as good as the signer's s3:GetObject).
+const LIVENESS_ROUTE: Access = {
+  tables: { apps: ['dynamodb:GetItem'], rateLimits: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], transactionLog: ['dynamodb:PutItem'] },
+  crops: ['s3:PutObject', 's3:GetObject'],
+  layers: true,
+  size: 'liveness',
+};
+
 export const ACCESS: Readonly<Record<FunctionName, Access>> = {
-  // authenticate (GetItem; a session token: one conditional UpdateItem), rate limit (GetItem + conditional
-  // UpdateItem), log the outcome (PutItem), store the crop (PutObject) and sign its URL (a signed GET is only
-  // as good as the signer's s3:GetObject).
-  checkLiveness: {
-    tables: {
-      apps: ['dynamodb:GetItem'],
-      rateLimits: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      transactionLog: ['dynamodb:PutItem'],
-      sessions: ['dynamodb:UpdateItem'],
-    },
-    crops: ['s3:PutObject', 's3:GetObject'],
-    layers: true,
-    size: 'liveness',
-  },
+  // Same grants on every liveness route; checkLiveness also takes a session token's use (one conditional UpdateItem).
+  checkLiveness: { ...LIVENESS_ROUTE, tables: { ...LIVENESS_ROUTE.tables, sessions: ['dynamodb:UpdateItem'] } },
+  // The vendor adapters run the same chain around the same domain call (functions/commons/livenessRoute.ts).
+  youLive: LIVENESS_ROUTE,
+  deepvue: LIVENESS_ROUTE,
+  appIdLiveness: LIVENESS_ROUTE,
+  selfieLiveness: LIVENESS_ROUTE,
   // authenticate, HeadObject (authorised by s3:GetObject) and a freshly signed GET.
   croppedFace: { tables: { apps: ['dynamodb:GetItem'] }, crops: ['s3:GetObject'], layers: false, size: 'light' },
   // authenticate, Query the log by "<appId>#<transactionId>" on the table's own key (no index).
@@ -71,6 +78,8 @@ export const ACCESS: Readonly<Record<FunctionName, Access>> = {
   sessions: { tables: { apps: ['dynamodb:GetItem'], sessions: ['dynamodb:PutItem'] }, crops: [], layers: false, size: 'light' },
   // Reports the model ids and versions; its bundle imports the model registry (onnxruntime-node).
   health: { tables: {}, crops: [], layers: true, size: 'light' },
+  // Serves the OpenAPI document built from the schemas; touches nothing.
+  openapi: { tables: {}, crops: [], layers: false, size: 'light' },
   // Hashes the presented key; for a session token, reads the session's usage key (GetItem).
   usagePlanKey: { tables: { sessions: ['dynamodb:GetItem'] }, crops: [], layers: false, size: 'light' },
 };
@@ -174,13 +183,8 @@ export class LivenessFunctions extends Construct {
       return fn;
     };
 
-    this.functions = {
-      checkLiveness: make('checkLiveness'),
-      croppedFace: make('croppedFace'),
-      transactions: make('transactions'),
-      sessions: make('sessions'),
-      health: make('health'),
-      usagePlanKey: make('usagePlanKey'),
-    };
+    this.functions = Object.fromEntries(
+      (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).map((name) => [name, make(name)]),
+    ) as Record<FunctionName, NodejsFunction>;
   }
 }

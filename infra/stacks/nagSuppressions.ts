@@ -2,7 +2,7 @@ import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { LivenessApi } from '../constructs/LivenessApi.js';
 import type { LivenessData } from '../constructs/LivenessData.js';
-import type { LivenessFunctions } from '../constructs/LivenessFunctions.js';
+import { ACCESS, type FunctionName, type LivenessFunctions } from '../constructs/LivenessFunctions.js';
 
 export interface NagScopes {
   readonly data: LivenessData;
@@ -27,6 +27,7 @@ export function acknowledgeAcceptedNagFindings({ data, functions, api }: NagScop
   }
   const health = api.api.root.resourceForPath('/v1/health');
   acknowledge(health, 'APIG4', 'GET /v1/health is public by design (SPEC §3: no auth; model ids and versions only).');
+  acknowledge(api.api.root.resourceForPath('/v1/openapi.json'), 'APIG4', 'GET /v1/openapi.json is public by design (SPEC §3: the API contract, no data).');
   acknowledge(api.api, 'APIG2',
     'requests are validated in the handlers so that the deployed and the local API give the same 400 bodies and reason codes.');
   acknowledge(api.api, 'APIG3',
@@ -41,7 +42,7 @@ export function acknowledgeAcceptedNagFindings({ data, functions, api }: NagScop
   acknowledge(data.crops, 'S1',
     'crops live at most a day and every read goes through our own functions (logged with request ids); server access logs would keep object keys longer than the objects.');
   const cropsArn = `<${Stack.of(data).getLogicalId(data.crops.node.defaultChild as CfnElement)}.Arn>`;
-  for (const name of ['checkLiveness', 'croppedFace'] as const) {
+  for (const name of (Object.keys(ACCESS) as FunctionName[]).filter((n) => ACCESS[n].crops.length > 0)) {
     acknowledge(functions.functions[name].role!, `IAM5[Resource::${cropsArn}/*]`,
       'crop object keys are per request and unknown at deploy time; the grant is limited to this bucket and to s3:GetObject / s3:PutObject.');
   }

@@ -89,18 +89,30 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
       expect(stage.Properties.AccessLogSetting.DestinationArn).toBeDefined();
     });
 
-    it('meters every route except health with an API key, and leaves health public', () => {
+    it('meters every route except health and openapi.json with an API key, vendor routes included, and leaves those two public', () => {
       const methods = resources(t(), 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
-      expect(methods).toHaveLength(6);
-      const byVerb = (verb: string, pathPart: string) =>
-        methods.filter((m) => m.HttpMethod === verb && JSON.stringify(m.ResourceId).includes(pathPart));
-      for (const [verb, part] of [['POST', 'checkLiveness'], ['POST', 'sessions'], ['GET', 'croppedFace'], ['GET', 'transactions']] as const) {
-        const [method] = byVerb(verb, part);
-        expect(method, `${verb} ${part}`).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
+      expect(methods).toHaveLength(11);
+      const paths = Object.fromEntries(resources(t(), 'AWS::ApiGateway::Resource').map(([id, r]) => [id, r.Properties]));
+      const pathOf = (ref: unknown): string => {
+        const id = (ref as { Ref?: string }).Ref;
+        if (!id || !paths[id]) return '';
+        return `${pathOf(paths[id].ParentId)}/${paths[id].PathPart}`;
+      };
+      const routes = new Map(methods.map((m) => [`${m.HttpMethod} ${pathOf(m.ResourceId)}`, m]));
+      expect([...routes.keys()].sort()).toEqual(
+        [
+          'POST /v1/checkLiveness', 'OPTIONS /v1/checkLiveness', 'POST /v1/sessions', 'GET /v1/croppedFace/{requestId}', 'GET /v1/transactions/{transactionId}', 'GET /v1/health', 'GET /v1/openapi.json',
+          'POST /liveness', 'POST /v1/liveness-check', 'POST /api/v1/ml/liveness', 'POST /v1/liveness/selfie',
+        ].sort(),
+      );
+      for (const [route, method] of routes) {
+        if (route === 'GET /v1/health' || route === 'GET /v1/openapi.json' || route === 'OPTIONS /v1/checkLiveness') {
+          expect(method, route).toMatchObject({ AuthorizationType: 'NONE' });
+          expect(method.ApiKeyRequired ?? false, route).toBe(false);
+        } else {
+          expect(method, route).toMatchObject({ AuthorizationType: 'CUSTOM', ApiKeyRequired: true });
+        }
       }
-      const [health] = byVerb('GET', 'health');
-      expect(health).toMatchObject({ AuthorizationType: 'NONE' });
-      expect(health!.ApiKeyRequired ?? false).toBe(false);
       // The authorizer runs on every call (either appKey or x-api-key identifies the app).
       t().hasResourceProperties('AWS::ApiGateway::Authorizer', {
         Type: 'REQUEST',

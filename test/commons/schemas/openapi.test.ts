@@ -22,6 +22,14 @@ describe('the OpenAPI document', () => {
     expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.resource}`).sort());
   });
 
+  it('generates TypeScript client types offline with openapi-typescript (the README command)', async () => {
+    const { default: openapiTS, astToString } = await import('openapi-typescript');
+    const types = astToString(await openapiTS(new URL(`file://${OPENAPI_FILE}`)));
+    expect(types).toContain('"/v1/checkLiveness"');
+    expect(types).toContain('liveness_probability: number');
+    expect(types).toContain('confidence_level: "Disabled" | "Low" | "Medium" | "High"');
+  });
+
   it('makes the response check fail on a body that breaks the contract', async () => {
     const url = 'http://127.0.0.1/liveness';
     await expect(assertMatchesOpenApi('POST', url, 200, { score: 0.9, status: 'VALID_IMAGE', confidence_level: 'Medium' })).resolves.toBeUndefined();

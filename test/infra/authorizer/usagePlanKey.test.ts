@@ -23,10 +23,25 @@ describe('usage-plan key authorizer', () => {
     expect(presentedKey({ APPKEY: ` ${key} ` })).toBe(key);
   });
 
+  it.each([
+    ['YouLive', { 'x-api-key': 'KEY' }],
+    ['Deepvue', { Authorization: 'Bearer YOUR_API_TOKEN', 'x-api-key': 'KEY' }],
+    ['Deepvue, bearer only', { Authorization: 'Bearer KEY' }],
+    ['the 002 API', { AppId: 'acme-bank', Authorization: 'KEY' }],
+    ['the 003 API', { app_id: 'acme-bank', app_key: 'KEY' }],
+    ['HyperVerge', { appId: 'acme-bank', appKey: 'KEY' }],
+  ])('meters a %s-style request by the hash of its app key', async (_vendor, headers) => {
+    const withKey = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace('KEY', key)]));
+    const result = await handler(event(withKey));
+    expect(result.usageIdentifierKey).toBe(hashAppKey(key));
+    expect(result.principalId).toBe('acme-bank');
+  });
+
   it('answers Unauthorized (API Gateway 401) when no key is presented', async () => {
     await expect(handler(event({ appId: 'acme-bank' }))).rejects.toThrow(/^Unauthorized$/);
     await expect(handler(event(null))).rejects.toThrow(/^Unauthorized$/);
     await expect(handler(event({ 'x-api-key': '   ' }))).rejects.toThrow(/^Unauthorized$/);
+    await expect(handler(event({ Authorization: 'Bearer ' }))).rejects.toThrow(/^Unauthorized$/);
   });
 
   it('lets a key that names no app through to API Gateway, which rejects hashes it has no key for', async () => {
