@@ -65,10 +65,21 @@ function yuv420(rgb: Buffer): Buffer {
   return Buffer.concat([Buffer.from('FRAME\n'), y, u, v]);
 }
 
+/** Face height / frame height of the framed part (the hints' "ok" range is 0.2-0.5). */
+const FRAMED = 0.38;
+
+/** A photo that fills a 640x480 window around its face at FRAMED without padding: a camera frame, not a photo of a photo. */
+const fillsTheFrame = (photo: FacePhoto) => {
+  const k = (FRAMED * H) / (photo.face.y2 - photo.face.y1);
+  const cx = ((photo.face.x1 + photo.face.x2) / 2) * k;
+  const cy = ((photo.face.y1 + photo.face.y2) / 2) * k;
+  return cx >= W / 2 && photo.width * k - cx >= W / 2 && cy >= H / 2 && photo.height * k - cy >= H / 2;
+};
+
 /** The fake camera's video: a face far away (`farSeconds`), then framed (`framedSeconds`); Chromium loops it. */
 async function writeCameraVideo(file: string, photo: FacePhoto, farSeconds: number, framedSeconds: number) {
   const far = yuv420(await frameWithFace(photo, 0.14));
-  const framed = yuv420(await frameWithFace(photo, 0.38));
+  const framed = yuv420(await frameWithFace(photo, FRAMED));
   const frames = [...Array(farSeconds * FPS).fill(far), ...Array(framedSeconds * FPS).fill(framed)] as Buffer[];
   writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F${FPS}:1 Ip A1:1 C420jpeg\n`), ...frames]));
   return { far, framed };
@@ -101,9 +112,12 @@ describe.skipIf(!hasBrowser)('<liveness-capture> in Debian chromium with a fake 
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    [photo] = (await singleFacePhotos(1)) as [FacePhoto];
+    // Grey padding around a shrunken photo reads as a picture frame to the liveness model: prefer a photo that needs none.
+    const photos = await singleFacePhotos(12);
+    photo = photos.find(fillsTheFrame) ?? photos[0]!;
     video = join(work, 'camera.y4m');
-    await writeCameraVideo(video, photo, 4, 8);
+    // The far part is long enough for the detector to load first, even on a loaded machine.
+    await writeCameraVideo(video, photo, 6, 8);
     server = await startNpmStart(join(work, 'data'), devKey);
   });
   afterAll(async () => {
@@ -114,7 +128,7 @@ describe.skipIf(!hasBrowser)('<liveness-capture> in Debian chromium with a fake 
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('hints "move closer" then "ok" as the framing changes, captures, shows the result, and leaks no key or token', async () => {
+  it('hints "move closer" then "ok" as the framing changes, captures, shows the result, and leaks no key or token', { timeout: 300_000 }, async () => {
     const { chromium } = await import('playwright-core');
     // A fresh profile (--user-data-dir, which playwright takes as this argument) for every run.
     const context = await chromium.launchPersistentContext(join(work, 'profile'), {
@@ -171,8 +185,8 @@ describe.skipIf(!hasBrowser)('<liveness-capture> in Debian chromium with a fake 
       };
 
       await waitForEvent("e.type === 'hint' && e.detail.hint === 'too-far'");
-      const hintText = page.locator('liveness-capture .hint');
-      await page.waitForFunction(() => document.querySelector('liveness-capture')!.shadowRoot!.querySelector('.hint')!.textContent === 'Move closer', null, { timeout: 30_000 }).catch(() => undefined);
+      // What the user reads, not only the event.
+      await page.waitForFunction(() => document.querySelector('liveness-capture')!.shadowRoot!.querySelector('.hint')!.textContent === 'Move closer', null, { timeout: 30_000 });
       await page.screenshot({ path: join(SCREENSHOTS, 'capture-too-far.png'), fullPage: true });
       await waitForEvent("e.type === 'hint' && e.detail.hint === 'ok'");
       await waitForEvent("e.type === 'result' || e.type === 'error'");
@@ -191,6 +205,8 @@ describe.skipIf(!hasBrowser)('<liveness-capture> in Debian chromium with a fake 
       expect(result, `no result event; error: ${JSON.stringify(error?.detail)}`).toBeDefined();
       expect(['pass', 'fail', 'manualReview']).toContain(result!.detail.result.summary.action);
       expect(result!.detail.result.details.face.facesDetected).toBe(1);
+      // What the device called well framed, the server's quality checks accept.
+      expect(result!.detail.result.quality.status).toBe('VALID_IMAGE');
       expect(sent.filter((m) => m === 'POST')).toHaveLength(1);
       expect((await outcome.textContent())!.length).toBeGreaterThan(5);
       expect(await page.locator('#response').textContent()).toContain(result!.detail.result.summary.action);
@@ -215,15 +231,17 @@ describe.skipIf(!hasBrowser)('<liveness-capture> in Debian chromium with a fake 
       expect(consoleText.filter((t) => t.startsWith('pageerror'))).toEqual([]);
 
       const firstHint = timeline.find((e) => e.type === 'hint')!;
-      const stats = await page.evaluate(() => (document.querySelector('liveness-capture') as any).detectorStats);
+      const stats = await page.evaluate(() => ({ ...(document.querySelector('liveness-capture') as any).detectorStats, now: performance.now() }));
+      const resultAt = result!.t;
       const navigation = await page.evaluate(() => performance.getEntriesByType('navigation')[0]!.toJSON());
       console.log(
         `[measure] page load to first hint ${Math.round(firstHint.t)} ms (DOMContentLoaded at ${Math.round(navigation.domContentLoadedEventEnd)} ms); ` +
-          `detector ${stats.detections} runs, ${stats.meanMs.toFixed(1)} ms mean, ${stats.fps.toFixed(1)} fps; ` +
+          `detector ${stats.detections} runs, ${stats.meanMs.toFixed(1)} ms mean (${stats.fps.toFixed(1)} fps of detector time), ` +
+          `${(stats.detections / ((captured!.t - firstHint.t) / 1000)).toFixed(1)} detections/s from first hint to capture (paced by animation frames); ` +
+          `capture to result ${Math.round(resultAt - captured!.t)} ms; ` +
           `result ${result!.detail.result.summary.action}, score ${result!.detail.result.details.liveFace.score}; photo ${photo.name}; ` +
           `screenshots ${SCREENSHOTS}/capture-too-far.png, capture-result.png (machine shared with other agents)`,
       );
-      void hintText;
     } finally {
       await context.close();
     }
