@@ -87,3 +87,15 @@ describe('exposure: a blown-out selfie is a lighting finding, not a missing face
     await expect(engine.check(grey)).rejects.toMatchObject({ code: 'FACE_NOT_DETECTED' });
   });
 });
+
+describe('assessability at the merged level', () => {
+  it('never confirms a live face in frames that are tight crops, whatever the threshold', async () => {
+    const { MergedLiveness } = await import('../../functions/liveness/merged/MergedLiveness.js');
+    const { tight } = await photoAndTightCrop();
+    const a = await new MergedLiveness(engine).checkFrames([tight, tight, tight], { threshold: 0 });
+    expect(a.method).toBe('merged');
+    expect(a.assessability.assessable).toBe(false);
+    expect(a.decision).toMatchObject({ value: 'no', confidence: 'low', assessable: false });
+    expect(a.decision.score).toBe(a.liveness.score);
+  });
+});

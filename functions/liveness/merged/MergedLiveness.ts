@@ -150,10 +150,12 @@ export class MergedLiveness {
     }
     const score = aggregateFrameScores(scores.filter((s): s is number => s !== null));
     const liveness = { score, probabilities: [score, 1 - score] };
-    const decision = decideLiveness(liveness, {
-      threshold: options.threshold ?? this.head.threshold,
-      borderline: this.engine.config.borderline,
-    });
+    // The reported frame's framing decides whether the model can judge this capture at all (never pass a tight crop).
+    const decision = decideLiveness(
+      liveness,
+      { threshold: options.threshold ?? this.head.threshold, borderline: this.engine.config.borderline },
+      base.assessability,
+    );
     const inconsistent = consistency.reasons.length > 0;
     const quality = inconsistent
       ? {
