@@ -5,7 +5,7 @@ import { livenessDetails, qualityResult } from '../../functions/liveness/details
 import { LivenessEngine } from '../../functions/liveness/engine.js';
 import { resolveRules, summarize } from '../../functions/liveness/rules/index.js';
 import { decodeImage } from '../../functions/liveness/stages/decode.js';
-import { samplePhotos } from '../helpers/faces.js';
+import { labelledImages, samplePhotos, skipReasonWithoutFaces } from '../helpers/faces.js';
 
 const engine = new LivenessEngine();
 beforeAll(() => engine.warmUp());
@@ -97,5 +97,24 @@ describe('assessability at the merged level', () => {
     expect(a.assessability.assessable).toBe(false);
     expect(a.decision).toMatchObject({ value: 'no', confidence: 'low', assessable: false });
     expect(a.decision.score).toBe(a.liveness.score);
+  });
+});
+
+describe.skipIf(skipReasonWithoutFaces('exposure retry on labelled selfies'))('exposure retry on the live selfies of ../shared/faces', () => {
+  it('flags every washed-out live selfie ILLUMINATION_ERROR, and answers a lighting retake, never a verdict, when only the normalised copy shows the face', async () => {
+    let retried = 0;
+    for (const image of labelledImages().filter((i) => i.label === 'live').slice(0, 40)) {
+      const washed = await sharp(readFileSync(image.path)).linear(1, 170).jpeg().toBuffer();
+      const a = await engine.check(washed).catch(() => undefined);
+      if (!a) continue;
+      // Found in the camera's pixels or not, a washed-out face is never a valid image.
+      expect(a.quality.failures, image.file).toContain('ILLUMINATION_ERROR');
+      if (a.assessability.cause !== 'exposure') continue;
+      retried++;
+      expect(a.decision, image.file).toMatchObject({ value: 'no', confidence: 'low', assessable: false });
+      expect(a.quality.status, image.file).toBe('ILLUMINATION_ERROR');
+      expect(summarize(a, resolveRules({ plan: 'default' })).details[0]!.code, image.file).toBe('206');
+    }
+    expect(retried).toBeGreaterThan(0);
   });
 });
