@@ -48,7 +48,8 @@ function multipartBody(image: Buffer, fields: Record<string, string>) {
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-const stack = await startLocalStack({ port: 0, workers: Number(opts.workers) });
+// Requests still queued when the last level ends may take a while on a busy machine: let them finish.
+const stack = await startLocalStack({ port: 0, workers: Number(opts.workers), stopGraceMs: 60_000 });
 try {
   const config = loadConfig();
   const admin = new AppAdmin(new DynamoDbAppStore(dynamoDbClient(config), config.tables.apps));

@@ -130,6 +130,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const routes = options.routes.map((route) => ({ ...route, ...compile(route.resource) }));
   let timeoutMs = options.timeoutMs ?? 29_000;
   let inFlight = 0;
+  // Functions still running (possibly after their request was answered 503 at shutdown).
+  let running = 0;
   const pending = new Set<RequestScope>();
 
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
@@ -255,8 +257,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       const handler = await match.route.handler();
       // The function's own timeout answers first (middy); this is the gateway's, should a handler hang.
       let deadline: NodeJS.Timeout | undefined;
+      running++;
+      const invocation = handler(event, context).finally(() => running--);
       const result = await Promise.race([
-        handler(event, context),
+        invocation,
         new Promise<never>((_, fail) => {
           deadline = setTimeout(() => fail(Object.assign(new Error('the function did not answer in time'), { name: 'GatewayTimeout' })), timeoutMs + 1000);
         }),
@@ -306,7 +310,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     const deadline = Date.now() + graceMs;
     while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const scope of pending) scope.answer(503, failure('BUSY', 'SHUTTING_DOWN', 'the server is stopping', scope.requestId));
-    await new Promise((r) => setTimeout(r, 20));
+    // Functions answered for still need DynamoDB and S3 (their log record): a little longer for them.
+    const settled = Date.now() + 2_000;
+    do await new Promise((r) => setTimeout(r, 20));
+    while (running > 0 && Date.now() < settled);
     server.closeAllConnections();
     await closed;
   };
