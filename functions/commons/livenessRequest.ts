@@ -84,6 +84,8 @@ const present = (v: unknown) => v !== undefined && v !== null;
 /**
  * The frames of one capture, in order: `image`, then `image2`…`image8` (multipart), then each
  * repeated `frames` part, or a JSON `images` array. At most MAX_FRAMES.
+ * Repeated parts are taken in array order; @middy/http-multipart-body-parser 6 builds that array
+ * newest first (it prepends), so the transport must hand them over in the order sent.
  */
 function framesOf(b: Record<string, unknown>): Buffer[] {
   const frames: Buffer[] = [];
