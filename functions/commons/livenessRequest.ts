@@ -95,6 +95,7 @@ export const DEFAULT_FRAME_REQUEST_LIMITS: FrameRequestLimits = { maxFrames: MAX
  * The frames of one capture, in order: `image`, then `image2`…`image8` (multipart), then each
  * repeated `frames` part, or a JSON `images` array; at most `limits.maxFrames`, weighing at most
  * `limits.maxTotalBytes` together. An `imageN` beyond the last is refused, never silently dropped.
+ * Repeated parts are taken in array order: the body parser (requestBody.ts) keeps the order sent.
  */
 function framesOf(b: Record<string, unknown>, limits: FrameRequestLimits): Buffer[] {
   const beyond = Object.keys(b).find((k) => /^image\d+$/.test(k) && (Number(k.slice(5)) > MAX_IMAGE_FIELD || Number(k.slice(5)) < 2));
