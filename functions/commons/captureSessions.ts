@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiError } from './apiErrors.js';
-import { MAX_SESSION_CHECKS, MAX_SESSION_TTL_SECONDS } from './config.js';
+import { SessionRequest } from './schemas/routes.js';
+import { validateBody } from './schemas/validate.js';
 import type { PlanName } from './plans.js';
 import type { AppRecord } from './stores/appStore.js';
 import type { SessionRecord, SessionStore } from './stores/sessionStore.js';
@@ -42,16 +43,14 @@ export function parseSessionRequest(body: string | null | undefined, isBase64Enc
     throw invalid('the body must be JSON: {"ttlSeconds": 1..3600, "maxChecks": 1..10}, both optional');
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('the body must be a JSON object');
-  const { ttlSeconds, maxChecks, ...rest } = parsed as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw invalid(`unknown field ${unknown[0]!.slice(0, 40)}: only ttlSeconds and maxChecks`);
-  const whole = (name: string, value: unknown, max: number) => {
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) throw invalid(`${name} must be a whole number from 1 to ${max}`);
-    return value;
-  };
-  const ttl = whole('ttlSeconds', ttlSeconds, MAX_SESSION_TTL_SECONDS);
-  const checks = whole('maxChecks', maxChecks, MAX_SESSION_CHECKS);
+  // The schema the OpenAPI document prints (schemas/routes.ts); its message names the field.
+  let valid: { ttlSeconds?: number; maxChecks?: number };
+  try {
+    valid = validateBody(SessionRequest, parsed);
+  } catch (error) {
+    throw invalid(error instanceof Error ? error.message : 'the body is invalid');
+  }
+  const { ttlSeconds: ttl, maxChecks: checks } = valid;
   return { ...(ttl ? { ttlSeconds: ttl } : {}), ...(checks ? { maxChecks: checks } : {}) };
 }
 

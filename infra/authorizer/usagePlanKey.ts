@@ -27,7 +27,11 @@ export function presentedKey(headers: Readonly<Record<string, string | undefined
   for (const name of KEY_HEADERS) {
     const value = byName.get(name);
     if (!value) continue;
-    return name === 'authorization' ? value.replace(/^Bearer(\s+|$)/i, '') || undefined : value;
+    if (name !== 'authorization') return value;
+    // Authorization carries other schemes too (Basic, a Deepvue JWT, a stale session token): only a value
+    // shaped like one of our keys (it names its app) is read as the app key.
+    const key = value.replace(/^Bearer(\s+|$)/i, '');
+    return key && appIdOfKey(key) ? key : undefined;
   }
   return undefined;
 }
@@ -49,21 +53,15 @@ const allow = (event: APIGatewayRequestAuthorizerEvent, principalId: string, usa
 });
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const key = presentedKey(event.headers);
-  const token = key ? undefined : presentedSessionToken(event.headers);
+  // A session token first, as the handlers read it (it never looks like an app key: lst_…), then the app key headers.
+  const token = presentedSessionToken(event.headers);
   if (token) {
     const session = await services().sessions.peek(hashSessionToken(token), Math.floor(Date.now() / 1000));
     if (!session) throw new Error('Unauthorized');
     return allow(event, session.appId, session.usageKey);
   }
+  const key = presentedKey(event.headers);
   // Throwing exactly "Unauthorized" makes API Gateway answer 401 (gateway response UNAUTHORIZED).
   if (!key) throw new Error('Unauthorized');
-  return {
-    principalId: appIdOfKey(key) ?? 'unknown-app',
-    policyDocument: {
-      Version: '2012-10-17',
-      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
-    },
-    usageIdentifierKey: usagePlanKeyOf(key),
-  };
+  return allow(event, appIdOfKey(key) ?? 'unknown-app', usagePlanKeyOf(key));
 };

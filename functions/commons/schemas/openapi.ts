@@ -49,9 +49,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
       tags: [route.tag],
       security: route.security.map((names) => Object.fromEntries(names.map((n) => [n, []]))),
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(Object.keys(content).length > 0 ? { requestBody: { required: true, content } } : {}),
+      ...(Object.keys(content).length > 0 ? { requestBody: { required: !route.bodyOptional, content } } : {}),
       responses: {
-        '200': { description: 'Success', content: { 'application/json': { schema: ref(`${name}Response`, route.success) } } },
+        [String(route.successStatus ?? 200)]: route.success
+          ? { description: 'Success', content: { 'application/json': { schema: ref(`${name}Response`, route.success) } } }
+          : { description: 'Success, no body' },
         ...Object.fromEntries(Object.entries(ERROR_STATUSES).map(([status, description]) => [status, { ...error, description }])),
         default: error,
       },

@@ -1,5 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { CheckLivenessJsonRequest, CheckLivenessMultipartRequest, CheckLivenessResponse, FailureResponse } from './checkLiveness.js';
+import { MAX_SESSION_CHECKS, MAX_SESSION_TTL_SECONDS } from '../config.js';
 import { Obj } from './fields.js';
 import { AppIdLivenessError, AppIdLivenessRequest, AppIdLivenessResponse } from './vendors/appIdLiveness.js';
 import { DeepvueError, DeepvueRequest, DeepvueResponse } from './vendors/deepvue.js';
@@ -10,7 +11,7 @@ import { YouLiveError, YouLiveRequest, YouLiveResponse } from './vendors/youLive
 type Security = readonly (readonly string[])[];
 
 export interface RouteContract {
-  readonly method: 'get' | 'post';
+  readonly method: 'get' | 'post' | 'options';
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
@@ -21,7 +22,12 @@ export interface RouteContract {
   /** A transactionId header: required on our route, optional (request id used) on vendor routes. */
   readonly transactionId?: 'required' | 'optional';
   readonly pathParameters?: readonly string[];
-  readonly success: TSchema;
+  /** The success body; none for a bodiless answer (the CORS preflight). */
+  readonly success?: TSchema;
+  /** Status of a success (default 200). */
+  readonly successStatus?: 200 | 201 | 204;
+  /** The body may be left out (POST /v1/sessions takes its defaults). */
+  readonly bodyOptional?: boolean;
   readonly error: TSchema;
 }
 
@@ -33,6 +39,7 @@ export const SECURITY_SCHEMES = {
   authorizationKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: '002 API: the raw app key, not "Bearer <key>"' },
   app_id: { type: 'apiKey', in: 'header', name: 'app_id', description: '003 API: the app id' },
   app_key: { type: 'apiKey', in: 'header', name: 'app_key', description: '003 API: the app key' },
+  sessionToken: { type: 'http', scheme: 'bearer', description: 'a capture session token from POST /v1/sessions (browser pages, checkLiveness only)' },
 } as const;
 
 const ours: Security = [['appId', 'appKey'], ['apiKey']];
@@ -56,6 +63,29 @@ const TransactionsResponse = Obj({
   }),
 });
 
+/** POST /v1/sessions: both optional, and nothing else (functions/commons/captureSessions.ts). */
+export const SessionRequest = Type.Object(
+  {
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SESSION_TTL_SECONDS, description: 'lifetime of the token in seconds' })),
+    maxChecks: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SESSION_CHECKS, description: 'checkLiveness calls the token allows' })),
+  },
+  { additionalProperties: false },
+);
+
+const SessionResponse = Obj({
+  status: Type.Literal('success'),
+  statusCode: Type.Literal(201),
+  metadata: Obj({ requestId: Type.String() }),
+  result: Obj({
+    sessionToken: Type.String({ pattern: '^lst_[A-Za-z0-9_-]{43}$', description: 'use as Authorization: Bearer on checkLiveness; never stored in clear' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+    expiresInSeconds: Type.Integer(),
+    maxChecks: Type.Integer(),
+    appId: Type.String(),
+    plan: Type.String(),
+  }),
+});
+
 const HealthResponse = Obj({
   status: Type.Literal('success'),
   statusCode: Type.Literal(200),
@@ -70,8 +100,16 @@ const OpenApiDocument = Obj({ openapi: Type.String({ pattern: '^3\\.1\\.' }), in
 export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   {
     method: 'post', path: '/v1/checkLiveness', operationId: 'checkLiveness', tag: 'open-liveness', summary: 'Check one selfie (or 1-8 frames of one capture)',
-    security: ours, json: CheckLivenessJsonRequest, multipart: CheckLivenessMultipartRequest, transactionId: 'required',
+    security: [...ours, ['sessionToken']], json: CheckLivenessJsonRequest, multipart: CheckLivenessMultipartRequest, transactionId: 'required',
     success: CheckLivenessResponse, error: FailureResponse,
+  },
+  {
+    method: 'options', path: '/v1/checkLiveness', operationId: 'checkLivenessPreflight', tag: 'open-liveness', summary: 'CORS preflight of a capture page (no credentials)',
+    security: [], successStatus: 204, error: FailureResponse,
+  },
+  {
+    method: 'post', path: '/v1/sessions', operationId: 'createSession', tag: 'open-liveness', summary: 'A short-lived single-use capture session token for a browser page',
+    security: ours, json: SessionRequest, bodyOptional: true, successStatus: 201, success: SessionResponse, error: FailureResponse,
   },
   {
     method: 'get', path: '/v1/croppedFace/{requestId}', operationId: 'croppedFace', tag: 'open-liveness', summary: 'A fresh signed URL of the face crop a request stored',

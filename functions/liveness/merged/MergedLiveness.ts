@@ -156,7 +156,8 @@ export class MergedLiveness {
       { threshold: options.threshold ?? this.head.threshold, borderline: this.engine.config.borderline },
       base.assessability,
     );
-    const inconsistent = consistency.reasons.length > 0;
+    // One frame has no motion to judge: several faces there are MULTIPLE_FACES, as at the faster level.
+    const inconsistent = frames.length > 1 && consistency.reasons.length > 0;
     const quality = inconsistent
       ? {
           ...base.quality,

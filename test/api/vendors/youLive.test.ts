@@ -45,7 +45,7 @@ describe('POST /liveness (YouLive drop-in)', () => {
       expect(res.body.status).toBe('MULTIPLE_FACES');
       scores.push(res.body.score);
     }
-    const ours = await checkJson(api, app.headers, { image: photo, selectionCriteria: 'CLOSEST_TO_CENTER' });
+    const ours = await checkJson(api, app.headers, { image: photo, selectionCriteria: 'CLOSEST_TO_CENTER', livenessMethod: 'merged' });
     expect(scores[1]).toBe(ours.body.result.details.liveFace.score);
   });
 
