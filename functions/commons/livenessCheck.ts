@@ -40,6 +40,25 @@ const livenessMethodAnswer = (method: LivenessRequest['options']['livenessMethod
   framesUsed,
 });
 
+/**
+ * What validation said of merged against faster (from the head file, leave one source out): shown in
+ * every merged answer, so a caller never reads "merged" as "more accurate" where it was not.
+ */
+function comparedWithFaster(head: MergedLiveness['head']) {
+  const v = (head as unknown as { validation?: { atFasterBpcer?: { bpcer: number; fasterApcer: number; mergedApcer: number }; faster?: { meanWithinSourceAuc: number }; merged?: { meanWithinSourceAuc: number } } }).validation;
+  const at = v?.atFasterBpcer;
+  if (!at || !v?.faster || !v.merged) return { validated: false };
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    validated: true,
+    lowerApcerAtEqualBpcer: at.mergedApcer < at.fasterApcer,
+    atBpcer: round(at.bpcer),
+    apcer: { faster: round(at.fasterApcer), merged: round(at.mergedApcer) },
+    meanWithinSourceAuc: { faster: round(v.faster.meanWithinSourceAuc), merged: round(v.merged.meanWithinSourceAuc) },
+    on: 'leave-one-source-out on the development folders; see README "The merged level"',
+  };
+}
+
 // One merged level per engine (the head is loaded and checksum-verified once per process).
 const mergedLevels = new WeakMap<LivenessEngine, MergedLiveness>();
 const mergedFor = (engine: LivenessEngine) => {
@@ -100,7 +119,10 @@ export async function checkLiveness(
   const assessment = merged ?? (await deps.engine.check(images[0]!, checkOptions));
   const details = {
     ...livenessDetails(assessment),
-    livenessMethod: livenessMethodAnswer(options.livenessMethod, images.length, merged ? images.length : 1),
+    livenessMethod: {
+      ...livenessMethodAnswer(options.livenessMethod, images.length, merged ? images.length : 1),
+      ...(merged ? { comparedWithFaster: comparedWithFaster(mergedFor(deps.engine).head) } : {}),
+    },
     ...(merged ? { frames: framesDetails(merged) } : {}),
   };
   const quality = qualityResult(assessment);

@@ -99,7 +99,11 @@ describe('POST /v1/checkLiveness over real HTTP on the local stack', () => {
   it('answers livenessMethod=merged on one image with the merged level, and echoes the method', async () => {
     const res = await checkMultipart(api, headers, selfie, { livenessMethod: 'merged' });
     expect(res.status).toBe(200);
-    expect(res.body.result.details.livenessMethod).toEqual({ value: 'merged', framesSent: 1, framesUsed: 1 });
+    expect(res.body.result.details.livenessMethod).toMatchObject({ value: 'merged', framesSent: 1, framesUsed: 1 });
+    // The answer says what validation found, from the head file: merged is not sold as more accurate.
+    const compared = res.body.result.details.livenessMethod.comparedWithFaster;
+    expect(compared.validated).toBe(true);
+    expect(compared.lowerApcerAtEqualBpcer).toBe(compared.apcer.merged < compared.apcer.faster);
     expect(res.body.result.details.frames.count).toBe(1);
     expect(res.body.result.modelVersion).toMatch(/^liveness_head@/);
     const faster = await checkMultipart(api, headers, selfie);
