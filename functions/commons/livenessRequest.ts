@@ -2,6 +2,7 @@ import type { AttributeName } from '../liveness/attributes/types.js';
 import { QUALITY_CHECK_NAMES, type QualityCheckName } from '../liveness/quality/types.js';
 import { SELECTION_CRITERIA, type SelectionCriteria } from '../liveness/types.js';
 import { ApiError } from './apiErrors.js';
+import { DEFAULT_MAX_BODY_BYTES } from './config.js';
 import type { Feature } from './plans.js';
 import { LIVENESS_METHODS, LivenessOptionsBody, MAX_FRAMES } from './schemas/checkLiveness.js';
 import { validateBody } from './schemas/validate.js';
@@ -87,9 +88,7 @@ export interface FrameRequestLimits {
   readonly maxTotalBytes: number;
 }
 
-/** Highest `imageN` field name read (`image`, `image2` ... `image8`). */
-export const MAX_IMAGE_FIELD = MAX_FRAMES;
-export const DEFAULT_FRAME_REQUEST_LIMITS: FrameRequestLimits = { maxFrames: MAX_FRAMES, maxTotalBytes: 6 * 1024 * 1024 };
+export const DEFAULT_FRAME_REQUEST_LIMITS: FrameRequestLimits = { maxFrames: MAX_FRAMES, maxTotalBytes: DEFAULT_MAX_BODY_BYTES };
 
 /**
  * The frames of one capture, in order: `image`, then `image2`…`image8` (multipart), then each
@@ -98,14 +97,14 @@ export const DEFAULT_FRAME_REQUEST_LIMITS: FrameRequestLimits = { maxFrames: MAX
  * Repeated parts are taken in array order: the body parser (requestBody.ts) keeps the order sent.
  */
 function framesOf(b: Record<string, unknown>, limits: FrameRequestLimits): Buffer[] {
-  const beyond = Object.keys(b).find((k) => /^image\d+$/.test(k) && (Number(k.slice(5)) > MAX_IMAGE_FIELD || Number(k.slice(5)) < 2));
+  const beyond = Object.keys(b).find((k) => /^image\d+$/.test(k) && (Number(k.slice(5)) > MAX_FRAMES || Number(k.slice(5)) < 2));
   if (beyond) {
-    throw invalid(Number(beyond.slice(5)) > MAX_IMAGE_FIELD ? 'TOO_MANY_FRAMES' : 'INVALID_IMAGE_FIELD', `unknown frame field ${beyond}: use image, image2 … image${MAX_IMAGE_FIELD}`);
+    throw invalid(Number(beyond.slice(5)) > MAX_FRAMES ? 'TOO_MANY_FRAMES' : 'INVALID_IMAGE_FIELD', `unknown frame field ${beyond}: use image, image2 … image${MAX_FRAMES}`);
   }
   if (present(b.images) && !Array.isArray(b.images)) throw invalid('INVALID_IMAGE_FIELD', 'images must be an array of base64 images');
   const frames: Buffer[] = [];
   if (present(b.image)) frames.push(imageOf('image', b.image));
-  for (let n = 2; n <= MAX_IMAGE_FIELD; n++) if (present(b[`image${n}`])) frames.push(imageOf(`image${n}`, b[`image${n}`]));
+  for (let n = 2; n <= MAX_FRAMES; n++) if (present(b[`image${n}`])) frames.push(imageOf(`image${n}`, b[`image${n}`]));
   for (const name of ['frames', 'images'] as const) {
     const list = b[name];
     if (!present(list)) continue;

@@ -8,6 +8,7 @@
  * order they were sent).
  */
 import { ApiError } from './apiErrors.js';
+import { DEFAULT_MAX_BODY_BYTES } from './config.js';
 
 export interface BodyLimits {
   /** Whole body, in bytes (413 above). */
@@ -28,7 +29,7 @@ export interface BodyLimits {
 
 /** Up to 8 frames (`image`, `image2`…`image8` or repeated `frames`) plus every option of SPEC §3. */
 export const DEFAULT_BODY_LIMITS: BodyLimits = {
-  maxBodyBytes: 6 * 1024 * 1024,
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   maxParts: 64,
   maxFiles: 8,
   maxFields: 56,

@@ -1,6 +1,7 @@
 import { ApiError } from '../apiErrors.js';
 import { fetchImageUrl, imageUrlPolicy } from '../imageUrl.js';
-import { featuresNeeded, type FrameRequestLimits, type LivenessRequestDraft, MAX_IMAGE_FIELD, parseLivenessDraft } from '../livenessRequest.js';
+import { featuresNeeded, type FrameRequestLimits, type LivenessRequestDraft, parseLivenessDraft } from '../livenessRequest.js';
+import { MAX_FRAMES } from '../config.js';
 import type { Feature } from '../plans.js';
 import { DEFAULT_BODY_LIMITS, parseEventBody } from '../requestBody.js';
 import { type ApiMiddleware, header } from './apiState.js';
@@ -31,7 +32,7 @@ export function parseLivenessRequest(options: {
       }
       const limit = options.maxBodyBytes();
       // One file part more than the frames allowed, so a 9th frame is refused as TOO_MANY_FRAMES by the frames mapping.
-      const body = parseEventBody(event, header(event, 'content-type'), { ...DEFAULT_BODY_LIMITS, maxFiles: MAX_IMAGE_FIELD + 1, maxBodyBytes: limit });
+      const body = parseEventBody(event, header(event, 'content-type'), { ...DEFAULT_BODY_LIMITS, maxFiles: MAX_FRAMES + 1, maxBodyBytes: limit });
       const parsed = toRequest(body, options.frameLimits?.());
       const plan = state.plan;
       const missing = featuresNeeded(parsed.options).filter((f) => !(plan?.features as readonly Feature[] | undefined)?.includes(f));

@@ -3,8 +3,9 @@ import { QUALITY_CHECK_NAMES, QUALITY_STATUSES } from '../../liveness/quality/ty
 import { SELECTION_CRITERIA } from '../../liveness/types.js';
 import { Base64Image, ImageFile, ImageUrl, Obj, oneOfWords, Threshold, YesNo } from './fields.js';
 
-/** At most this many frames of one capture per request (SPEC §3). */
-export const MAX_FRAMES = 8;
+import { MAX_FRAMES } from '../config.js';
+
+export { MAX_FRAMES };
 export const LIVENESS_METHODS = ['faster', 'merged'] as const;
 
 const qualityCheckFlags = Object.fromEntries(QUALITY_CHECK_NAMES.map((name) => [name, Type.Optional(YesNo)]));
