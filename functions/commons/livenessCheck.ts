@@ -129,7 +129,7 @@ export async function checkLiveness(
   const summary = summaryFor(assessment, { ...(input.rules ? { app: input.rules } : {}), plan: input.plan.rules });
   let croppedImageUrl: string | undefined;
   if (options.returnCroppedImageURL) {
-    await deps.crops.put(input.appId, input.requestId, await faceJpeg(assessment.decoded, assessment.face));
+    await deps.crops.put(input.appId, input.requestId, await faceJpeg(assessment.decoded, assessment.face, images[merged ? merged.frames.reportedFrame : 0]));
     croppedImageUrl = await deps.crops.signedUrl(input.appId, input.requestId);
   }
   const body = {

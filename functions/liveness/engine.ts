@@ -6,7 +6,7 @@ import { type AssessabilityConfig, assessFraming, exposureNotAssessable } from '
 import { decideLiveness } from './stages/decide.js';
 import { normaliseExposure } from './stages/exposure.js';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions, detectFaces } from './stages/detect.js';
-import { scoreLiveness } from './stages/score.js';
+import { type CropEvidence, scoreLiveness } from './stages/score.js';
 import { selectFace, toBoundingBox } from './stages/select.js';
 import {
   DEFAULT_QUALITY_CONFIG,
@@ -56,6 +56,11 @@ export interface CheckOptions {
    * FACE_ANGLE_TOO_LARGE and FACE_OCCLUDED can be reported.
    */
   readonly qualityStatus?: 'basic' | 'full';
+  /**
+   * Also return the liveness model's logits and embedding for the scored crop (one run of
+   * fr_liveness_embedding instead of fr_liveness, same score): the merged level reuses them.
+   */
+  readonly livenessEvidence?: boolean;
 }
 
 export interface EngineConfig {
@@ -91,6 +96,8 @@ export interface LivenessAssessment {
   readonly face: FaceBox;
   readonly boundingBox: BoundingBox;
   readonly liveness: LivenessScore;
+  /** The scored crop's logits and embedding, when `livenessEvidence` asked for them. */
+  readonly livenessEvidence?: CropEvidence;
   /** Whether the model could judge this face (context available, camera exposure usable), and the measures behind it. */
   readonly assessability: Assessability;
   readonly decision: LivenessDecision;
@@ -182,7 +189,9 @@ export class LivenessEngine {
     if (!face) throw new LivenessError('FACE_NOT_DETECTED', 'no face detected in the image');
     const assessability = await timed('assess', () => this.assess(decoded, face, foundOnlyNormalised));
     // Scored on the camera's pixels (never the normalised copy); reported, but not a verdict when not assessable.
-    const liveness = await timed('score', () => scoreLiveness(this.models, decoded, face));
+    const { evidence: livenessEvidence, ...liveness } = await timed('score', () =>
+      scoreLiveness(this.models, decoded, face, undefined, options.livenessEvidence),
+    );
     const decision = await timed('decide', () =>
       decideLiveness(liveness, { threshold, borderline: this.config.borderline }, assessability),
     );
@@ -195,7 +204,7 @@ export class LivenessEngine {
     ]);
     const measurements = await measureQuality(this.models, decoded, face, faces.length, families, timed);
     const quality = await timed('quality', () =>
-      withAssessability(judgeQuality(measurements, face, qualityChecks, this.config.quality), assessability),
+      withAssessability(judgeQuality(measurements, face, qualityChecks, this.config.quality, decoded.scale), assessability),
     );
     const faceAttributes =
       attributes.length > 0 ? await measureAttributes(this.models, decoded, face, attributes, measurements, timed) : {};
@@ -205,6 +214,7 @@ export class LivenessEngine {
       face,
       boundingBox: toBoundingBox(face, decoded.scale),
       liveness,
+      ...(livenessEvidence ? { livenessEvidence } : {}),
       assessability,
       decision,
       selection,

@@ -59,6 +59,7 @@ export function loadHead(json: Record<string, unknown> = headJson as unknown as 
 
 const headVersion = (head: LivenessHead & { sha256: string }) => `${head.id}@${head.version}#${head.sha256.slice(0, 8)}`;
 const usesWideCrop = (head: LivenessHead) => head.featureSet.includes('crop4');
+const sameBox = (a: FaceBox, b: FaceBox) => a.x1 === b.x1 && a.y1 === b.y1 && a.x2 === b.x2 && a.y2 === b.y2;
 
 /**
  * Level 2 ("merged"): 1-8 frames of one capture. The first frame with a face goes through the
@@ -95,7 +96,8 @@ export class MergedLiveness {
       }
     };
     const selection = options.selection ?? 'CLOSEST_TO_CAMERA';
-    const check = (i: number) => this.engine.check(frames[i]!, options);
+    // The reported frame's check() scores its crop with the embedding model, whose run the head reuses.
+    const check = (i: number) => this.engine.check(frames[i]!, { ...options, livenessEvidence: true });
 
     // The usual case: the first frame has a face, and its check() also gives its pixels and faces.
     let base = await check(0).catch((error: unknown) => {
@@ -143,8 +145,9 @@ export class MergedLiveness {
         scores.push(null);
         continue;
       }
+      const known = i === reportedFrame && sameBox(face, base.face) ? base.livenessEvidence : undefined;
       const evidence: FrameEvidence = await timed('evidence', () =>
-        frameEvidence(this.engine.models, decoded[i]!, face, { crop4: usesWideCrop(this.head) }),
+        frameEvidence(this.engine.models, decoded[i]!, face, { crop4: usesWideCrop(this.head), crop27: known }),
       );
       scores.push(frameLiveProbability(this.head, evidence));
     }

@@ -1,15 +1,12 @@
 import { type ModelRegistry, modelSpec } from '../modelRegistry.js';
 import { scaledFaceRegion } from '../stages/crop.js';
 import { regionTensor } from '../stages/modelInput.js';
+import { type CropEvidence, runEmbedding } from '../stages/score.js';
 import type { DecodedImage, FaceBox } from '../types.js';
 
 const embeddingSpec = modelSpec('fr_liveness_embedding');
 
-/** What one run of fr_liveness says about one crop: its 3 logits and its 128-d penultimate embedding. */
-export interface CropEvidence {
-  readonly logits: readonly number[];
-  readonly embedding: readonly number[];
-}
+export type { CropEvidence };
 
 /** The merged level's evidence for one frame: the model's own 2.7x crop and a wider 4x look. */
 export interface FrameEvidence {
@@ -20,26 +17,21 @@ export interface FrameEvidence {
 /** Crop scales of the two runs: the model's training crop, and a wider one that shows more of the frame (bezels, hands). */
 export const EVIDENCE_CROP_SCALES = { crop27: embeddingSpec.cropScale ?? 2.7, crop4: 4 } as const;
 
-async function cropEvidence(models: ModelRegistry, image: DecodedImage, face: FaceBox, scale: number): Promise<CropEvidence> {
-  const input = regionTensor(image, scaledFaceRegion(image, face, scale), embeddingSpec);
-  const outputs = await models.run('fr_liveness_embedding', input);
-  return {
-    logits: Array.from(outputs[embeddingSpec.outputs.logits!]!.data as Float32Array),
-    embedding: Array.from(outputs[embeddingSpec.outputs.embedding!]!.data as Float32Array),
-  };
-}
+const cropEvidence = (models: ModelRegistry, image: DecodedImage, face: FaceBox, scale: number): Promise<CropEvidence> =>
+  runEmbedding(models, regionTensor(image, scaledFaceRegion(image, face, scale), embeddingSpec));
 
 /**
  * Two fr_liveness runs on one face (2.7x, 4x), logits and embedding from the same run; the 4x run
- * is skipped (empty evidence) when the head does not use it.
+ * is skipped (empty evidence) when the head does not use it, the 2.7x run when the caller already
+ * has it (the reported frame's check() scored that crop with the same model).
  */
 export async function frameEvidence(
   models: ModelRegistry,
   image: DecodedImage,
   face: FaceBox,
-  runs: { readonly crop4: boolean } = { crop4: true },
+  runs: { readonly crop4: boolean; readonly crop27?: CropEvidence } = { crop4: true },
 ): Promise<FrameEvidence> {
-  const crop27 = await cropEvidence(models, image, face, EVIDENCE_CROP_SCALES.crop27);
+  const crop27 = runs.crop27 ?? (await cropEvidence(models, image, face, EVIDENCE_CROP_SCALES.crop27));
   const crop4 = runs.crop4 ? await cropEvidence(models, image, face, EVIDENCE_CROP_SCALES.crop4) : { logits: [], embedding: [] };
   return { crop27, crop4 };
 }

@@ -54,14 +54,18 @@ export async function measureQuality(
   };
 }
 
-/** Status, every failure, and the requested checks, from measurements. Pure. */
+/**
+ * Status, every failure, and the requested checks, from measurements. Pure. `scale` is the
+ * camera's pixels per working pixel: a face is too small to judge by what the camera captured.
+ */
 export function judgeQuality(
   measurements: QualityMeasurements,
   face: FaceBox,
   requested: readonly QualityCheckName[],
   config: QualityConfig,
+  scale = 1,
 ): QualityAssessment {
-  const facePixels = face.x2 - face.x1;
+  const facePixels = (face.x2 - face.x1) * scale;
   const failures = qualityFailures(measurements, facePixels, config);
   return {
     status: qualityStatusOf(failures),

@@ -18,12 +18,35 @@ export function scaledFaceRegion(image: DecodedImage, face: FaceBox, scaleWanted
   return { left, top, width, height };
 }
 
-/** The face as a JPEG for the caller (returnCroppedImageURL): the box with a margin, never upscaled. */
-export async function faceJpeg(image: DecodedImage, face: FaceBox, margin = 1.4, maxSide = 512): Promise<Buffer> {
+/**
+ * The face as a JPEG for the caller (returnCroppedImageURL): the box with a margin, never upscaled.
+ * A photo the engine shrank to its working size is cropped from the caller's own bytes, decoded
+ * again for that region only, so the face keeps the camera's resolution (up to `maxSide`).
+ */
+export async function faceJpeg(
+  image: DecodedImage,
+  face: FaceBox,
+  original?: Uint8Array,
+  margin = 1.4,
+  maxSide = 512,
+): Promise<Buffer> {
   const region = scaledFaceRegion(image, face, margin);
-  return sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .extract(region)
-    .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
-    .jpeg({ quality: 90, mozjpeg: true })
-    .toBuffer();
+  const scale = image.scale ?? 1;
+  let crop = sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } }).extract(region);
+  if (original && scale > 1 && image.format !== 'bmp') {
+    const meta = await sharp(original).metadata();
+    const turned = (meta.orientation ?? 1) >= 5;
+    const width = (turned ? meta.height : meta.width) ?? 0;
+    const height = (turned ? meta.width : meta.height) ?? 0;
+    const left = Math.min(width - 1, Math.floor(region.left * scale));
+    const top = Math.min(height - 1, Math.floor(region.top * scale));
+    const full = {
+      left,
+      top,
+      width: Math.max(1, Math.min(width - left, Math.round(region.width * scale))),
+      height: Math.max(1, Math.min(height - top, Math.round(region.height * scale))),
+    };
+    crop = sharp(original, { sequentialRead: true, ignoreIcc: true }).autoOrient().extract(full);
+  }
+  return crop.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 90, mozjpeg: true }).toBuffer();
 }

@@ -9,15 +9,17 @@ export interface DecodeLimits {
   /** Smallest side accepted: below this no face can be judged. */
   readonly minSide: number;
   /**
-   * Longest side of the working image for photos more than twice as large: a 12-megapixel phone
-   * photo is shrunk while decoding (libvips shrinks JPEGs on load only from 2x), so every later stage
-   * costs what a 1280-pixel photo costs; the liveness crop is 128 px anyway. Smaller photos are kept
-   * whole: shrinking them would cost more (a full decode plus a resize) than it saves.
+   * Longest side of the working image. Photos at least three times as long are decoded straight to
+   * this size in one libvips pass (a JPEG is shrunk by 2, 4 or 8 while its DCT is decoded, the rest
+   * is resampled), so every later stage costs what a webcam frame costs; smaller photos are kept
+   * whole, shrinking them would cost more than it saves. 384 px is about the smallest image in which
+   * every face large enough to pass FACE_TOO_FAR (12% of the frame) still gives the liveness crop
+   * (2.7x the face) 128 source pixels, the model's input side.
    */
   readonly maxWorkingSide: number;
 }
 
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 25_000_000, minSide: 32, maxWorkingSide: 1280 };
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 25_000_000, minSide: 32, maxWorkingSide: 384 };
 
 /** Format by content, never by file name or declared type. */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
@@ -71,6 +73,20 @@ function bmpToRaw(bytes: Uint8Array, limits: DecodeLimits): Sharp {
   return sharp(rgb, { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
 }
 
+/** EXIF orientation 2..8 undone on pixels decoded as stored (sharp flips and flops before it rotates). */
+function upright(image: Sharp, orientation: number): Sharp {
+  switch (orientation) {
+    case 2: return image.flop();
+    case 3: return image.rotate(180);
+    case 4: return image.flip();
+    case 5: return image.rotate(90).flip();
+    case 6: return image.rotate(90);
+    case 7: return image.rotate(90).flop();
+    case 8: return image.rotate(270);
+    default: return image;
+  }
+}
+
 /** Stage 1: bytes → upright RGB pixels, with format, size and integrity checked. */
 export async function decodeImage(
   bytes: Uint8Array,
@@ -84,21 +100,25 @@ export async function decodeImage(
   const pipeline =
     format === 'bmp'
       ? bmpToRaw(bytes, limits)
-      : sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true });
+      : // Embedded colour profiles are not applied: the models learnt from OpenCV-decoded pixels, which
+        // ignore them, and an ICC transform would cost more than the rest of the decode.
+        sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true, ignoreIcc: true });
   try {
     const meta = await pipeline.metadata();
     if (format !== 'bmp') checkSize(meta.width ?? 0, meta.height ?? 0, limits);
     const longestSide = Math.max(meta.width ?? 0, meta.height ?? 0);
-    if (longestSide > 2 * limits.maxWorkingSide) {
-      pipeline.resize(limits.maxWorkingSide, limits.maxWorkingSide, { fit: 'inside' });
-    }
-    const { data, info } = await pipeline
-      .autoOrient()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const shrink = longestSide >= 3 * limits.maxWorkingSide;
+    // libvips shrinks a JPEG on load only when nothing must be rotated first: a large photo is
+    // resized as stored and the small result turned upright afterwards.
+    const orientation = shrink ? (meta.orientation ?? 1) : 1;
+    if (shrink) pipeline.resize(limits.maxWorkingSide, limits.maxWorkingSide, { fit: 'inside' });
+    else pipeline.autoOrient();
+    let { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw corrupt(format);
+    if (orientation > 1 && orientation <= 8) {
+      const raw = sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } });
+      ({ data, info } = await upright(raw, orientation).raw().toBuffer({ resolveWithObject: true }));
+    }
     return { format, width: info.width, height: info.height, rgb: data, scale: longestSide / Math.max(info.width, info.height) };
   } catch (error) {
     if (error instanceof LivenessError) throw error;

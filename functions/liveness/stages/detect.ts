@@ -1,7 +1,7 @@
 import type { ModelRegistry } from '../modelRegistry.js';
 import { modelSpec } from '../modelRegistry.js';
 import type { DecodedImage, FaceBox } from '../types.js';
-import { interleavedToPlanes, resampleArea } from './resample.js';
+import { halveIntoPlanes, interleavedToPlanes, resampleArea } from './resample.js';
 
 export interface DetectOptions {
   /** Minimum face score kept before NMS. */
@@ -47,20 +47,19 @@ export function placement(image: DecodedImage, padding: number): Placement {
   return { left: Math.floor((IN_W - width) / 2), top: Math.floor((IN_H - height) / 2), width, height };
 }
 
-/** The letterboxed detector input: the image area-resampled into its placement, grey (0) around it. */
+/**
+ * The letterboxed detector input: the image area-resampled into its placement, grey (0) around it.
+ * A frame exactly twice the placement (VGA) goes straight into the planes as 2x2 means, the same
+ * values in one pass (JavaScript is slow at the general resampling, which costs per source pixel).
+ */
 export function detectorInput(image: DecodedImage, place: Placement): Float32Array {
-  const full = { left: 0, top: 0, width: image.width, height: image.height };
-  const pixels = resampleArea(image, full, place.width, place.height);
   const data = new Float32Array(3 * IN_W * IN_H).fill((GREY - spec.input.mean) * spec.input.scale);
-  return interleavedToPlanes(pixels, 'RGB', spec.input.mean, spec.input.scale, {
-    data,
-    width: place.width,
-    height: place.height,
-    left: place.left,
-    top: place.top,
-    planeWidth: IN_W,
-    planeHeight: IN_H,
-  });
+  const into = { data, width: place.width, height: place.height, left: place.left, top: place.top, planeWidth: IN_W, planeHeight: IN_H };
+  if (image.width === 2 * place.width && image.height === 2 * place.height) {
+    return halveIntoPlanes(image, spec.input.mean, spec.input.scale, into);
+  }
+  const full = { left: 0, top: 0, width: image.width, height: image.height };
+  return interleavedToPlanes(resampleArea(image, full, place.width, place.height), 'RGB', spec.input.mean, spec.input.scale, into);
 }
 
 export function iou(a: FaceBox, b: FaceBox): number {

@@ -113,3 +113,27 @@ export function interleavedToPlanes(
   }
   return data;
 }
+
+/**
+ * 2x2 means of an image exactly twice the placement, straight into RGB NCHW planes as
+ * (v - mean) * scale: the exact area downscale of a VGA frame to the detector, in one pass.
+ */
+export function halveIntoPlanes(image: DecodedImage, mean: number, scale: number, into: PlanePlacement): Float32Array {
+  const { data, width, height, left, top, planeWidth, planeHeight } = into;
+  const src = image.rgb;
+  const rowStride = image.width * 3;
+  const plane = planeWidth * planeHeight;
+  const k = scale / 4;
+  const offset = mean * scale;
+  for (let y = 0; y < height; y++) {
+    let a = 2 * y * rowStride;
+    let b = a + rowStride;
+    let d = (top + y) * planeWidth + left;
+    for (let x = 0; x < width; x++, a += 6, b += 6, d++) {
+      data[d] = (src[a]! + src[a + 3]! + src[b]! + src[b + 3]!) * k - offset;
+      data[d + plane] = (src[a + 1]! + src[a + 4]! + src[b + 1]! + src[b + 4]!) * k - offset;
+      data[d + 2 * plane] = (src[a + 2]! + src[a + 5]! + src[b + 2]! + src[b + 5]!) * k - offset;
+    }
+  }
+  return data;
+}

@@ -27,15 +27,42 @@ export const livenessConventions = (spec: ModelSpec = modelSpec('fr_liveness')):
 export const livenessRegion = (image: DecodedImage, face: FaceBox, spec: ModelSpec = modelSpec('fr_liveness')) =>
   scaledFaceRegion(image, face, spec.cropScale ?? 2.7);
 
-/** Stage 5: probability that the selected face is live. */
+/** fr_liveness's raw output on one crop: its logits and, from the derived model, its 128-d penultimate embedding. */
+export interface CropEvidence {
+  readonly logits: readonly number[];
+  readonly embedding: readonly number[];
+}
+
+const embeddingSpec = modelSpec('fr_liveness_embedding');
+
+/** One run of fr_liveness_embedding (fr_liveness's weights, the embedding as a second output) on a prepared crop. */
+export async function runEmbedding(models: ModelRegistry, input: Float32Array): Promise<CropEvidence> {
+  const outputs = await models.run('fr_liveness_embedding', input);
+  return {
+    logits: Array.from(outputs[embeddingSpec.outputs.logits!]!.data as Float32Array),
+    embedding: Array.from(outputs[embeddingSpec.outputs.embedding!]!.data as Float32Array),
+  };
+}
+
+/**
+ * Stage 5: probability that the selected face is live. With `evidence`, the same crop goes through
+ * fr_liveness_embedding instead (same weights, same logits) and its embedding is returned too, so
+ * the merged level does not run the model on that crop a second time.
+ */
 export async function scoreLiveness(
   models: ModelRegistry,
   image: DecodedImage,
   face: FaceBox,
   conventions: LivenessConventions = livenessConventions(),
-): Promise<LivenessScore> {
+  evidence = false,
+): Promise<LivenessScore & { readonly evidence?: CropEvidence }> {
   const { spec, liveClass } = conventions;
   const input = regionTensor(image, livenessRegion(image, face, spec), spec);
+  if (evidence) {
+    const crop = await runEmbedding(models, input);
+    const probabilities = softmax(crop.logits);
+    return { score: probabilities[liveClass]!, probabilities, evidence: crop };
+  }
   const outputs = await models.run('fr_liveness', input);
   const probabilities = softmax(outputs[spec.outputs.logits!]!.data as Float32Array);
   return { score: probabilities[liveClass]!, probabilities };

@@ -5,6 +5,7 @@ import { LivenessEngine } from '../../../functions/liveness/engine.js';
 import headJson from '../../../models/liveness_head.json' with { type: 'json' };
 import { loadHead, MergedLiveness } from '../../../functions/liveness/merged/MergedLiveness.js';
 import { frameEvidence } from '../../../functions/liveness/merged/evidence.js';
+import { frameLiveProbability } from '../../../functions/liveness/merged/head.js';
 import { decodeImage } from '../../../functions/liveness/stages/decode.js';
 import { selectFace } from '../../../functions/liveness/stages/select.js';
 import { softmax } from '../../../functions/liveness/stages/score.js';
@@ -108,6 +109,24 @@ describe.skipIf(skip)('the merged level on real frame sequences (../shared/seque
     expect(softmax(evidence.crop27.logits)[0]).toBeCloseTo(faster.liveness.score, 6);
     expect(evidence.crop27.embedding).toHaveLength(128);
     expect(evidence.crop4.logits).toHaveLength(3);
+  });
+
+  it("reuses the reported frame's scored crop: the same evidence and frame score as running it again, one run fewer", async () => {
+    const withEvidence = await engine.check(live[0]!, { livenessEvidence: true });
+    const plain = await engine.check(live[0]!);
+    expect(withEvidence.liveness.score).toBeCloseTo(plain.liveness.score, 6);
+    expect(plain.livenessEvidence).toBeUndefined();
+    const fresh = await frameEvidence(engine.models, withEvidence.decoded, withEvidence.face);
+    expect(withEvidence.livenessEvidence!.logits).toEqual(fresh.crop27.logits);
+    expect(withEvidence.livenessEvidence!.embedding).toEqual(fresh.crop27.embedding);
+
+    const runs: string[] = [];
+    const counting = Object.create(engine.models, {
+      run: { value: (id: string, data: Float32Array) => (runs.push(id), engine.models.run(id as never, data)) },
+    }) as typeof engine.models;
+    const a = await new MergedLiveness(new LivenessEngine(counting)).checkFrames([live[0]!]);
+    expect(runs.filter((id) => id.startsWith('fr_liveness'))).toHaveLength(2); // 2.7x crop (scored and reused) + the 4x crop
+    expect(a.frames.scores[0]).toBeCloseTo(frameLiveProbability(loadHead(), fresh), 9);
   });
 });
 

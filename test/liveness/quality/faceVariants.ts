@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import type { LivenessEngine } from '../../../functions/liveness/engine.js';
-import { decodeImage } from '../../../functions/liveness/stages/decode.js';
+import { DEFAULT_DECODE_LIMITS, decodeImage } from '../../../functions/liveness/stages/decode.js';
 import { selectFace } from '../../../functions/liveness/stages/select.js';
 
 /**
@@ -22,7 +22,8 @@ const GREY = '#7a7a7a';
 
 export async function selfieVariants(engine: LivenessEngine, photo: string): Promise<SelfieVariants> {
   const src = await sharp(readFileSync(photo)).rotate().resize(1200, 1200, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
-  const image = await decodeImage(src);
+  // Whole (no working-size shrink): the face box is used as coordinates in `src`.
+  const image = await decodeImage(src, { ...DEFAULT_DECODE_LIMITS, maxWorkingSide: Infinity });
   const face = selectFace(await engine.findFaces(image), image, 'CLOSEST_TO_CAMERA');
   if (!face) throw new Error(`no face in ${photo}`);
   const w = face.x2 - face.x1;
@@ -72,7 +73,8 @@ export async function selfieVariants(engine: LivenessEngine, photo: string): Pro
 /** The profile face of a real group photo, cut out on its own: head turned far, eyes cast down (closed). */
 export async function turnedHeadSelfie(engine: LivenessEngine, photo: string): Promise<Buffer> {
   const src = await sharp(readFileSync(photo)).rotate().resize(1200, 1200, { fit: 'inside', withoutEnlargement: true }).png().toBuffer();
-  const image = await decodeImage(src);
+  // Whole (no working-size shrink): the face box is used as coordinates in `src`.
+  const image = await decodeImage(src, { ...DEFAULT_DECODE_LIMITS, maxWorkingSide: Infinity });
   const faces = await engine.findFaces(image);
   // The profile is the face the pose model turns most; the caller's photo has one such face.
   const face = selectFace(faces, image, 'CLOSEST_TO_CAMERA');

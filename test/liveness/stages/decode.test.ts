@@ -113,6 +113,21 @@ describe('decodeImage', () => {
     expect(decoded.scale).toBeCloseTo(Math.max(meta.width!, meta.height!) / 640, 5);
   });
 
+  it('turns a large photo upright after shrinking it, for each of the 8 EXIF orientations', async () => {
+    const large = await sharp(photo).resize(1200, 900).jpeg({ quality: 95 }).toBuffer();
+    const limits = { maxPixels: 25_000_000, minSide: 32, maxWorkingSide: 384 };
+    for (let orientation = 1; orientation <= 8; orientation++) {
+      const tagged = await sharp(large).withMetadata({ orientation }).jpeg({ quality: 95 }).toBuffer();
+      // libvips' own order (upright first, then resize) as the reference.
+      const reference = await sharp(tagged).autoOrient().resize(384, 384, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
+      const decoded = await decodeImage(tagged, limits);
+      expect([decoded.width, decoded.height], `orientation ${orientation}`).toEqual([reference.info.width, reference.info.height]);
+      let difference = 0;
+      for (let i = 0; i < decoded.rgb.length; i++) difference += Math.abs(decoded.rgb[i]! - reference.data[i]!);
+      expect(difference / decoded.rgb.length, `orientation ${orientation}`).toBeLessThan(3);
+    }
+  });
+
   it('reads a greyscale image as three channels', async () => {
     const grey = await sharp(photo).greyscale().jpeg().toBuffer();
     const decoded = await decodeImage(grey);

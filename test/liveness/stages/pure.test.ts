@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { scaledFaceRegion } from '../../../functions/liveness/stages/crop.js';
 import { decideLiveness } from '../../../functions/liveness/stages/decide.js';
-import { iou, nonMaximumSuppression } from '../../../functions/liveness/stages/detect.js';
-import { resampleArea } from '../../../functions/liveness/stages/resample.js';
+import { detectorInput, iou, nonMaximumSuppression, placement } from '../../../functions/liveness/stages/detect.js';
+import { interleavedToPlanes, resampleArea } from '../../../functions/liveness/stages/resample.js';
 import { softmax } from '../../../functions/liveness/stages/score.js';
 import { selectFace, toBoundingBox } from '../../../functions/liveness/stages/select.js';
 import type { DecodedImage, FaceBox } from '../../../functions/liveness/types.js';
@@ -74,6 +74,27 @@ describe('resampleArea', () => {
     const [r] = resampleArea(img, { left: 0, top: 0, width: 3, height: 1 }, 2, 1);
     expect(r).toBeCloseTo(90 * (1 / 1.5), 4);
   });
+});
+
+describe('detector input', () => {
+  const noisy = (width: number, height: number): DecodedImage => {
+    const img = image(width, height);
+    for (let i = 0; i < img.rgb.length; i++) img.rgb[i] = (i * 37 + (i >> 7) * 11) & 255;
+    return img;
+  };
+  const exact = (img: DecodedImage) => {
+    const place = placement(img, 0);
+    const data = new Float32Array(3 * 320 * 240);
+    const pixels = resampleArea(img, { left: 0, top: 0, width: img.width, height: img.height }, place.width, place.height);
+    return interleavedToPlanes(pixels, 'RGB', 127, 1 / 128, { data, ...place, planeWidth: 320, planeHeight: 240 });
+  };
+  const maxDifference = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+
+  it('takes 2x2 means straight into the planes for a frame twice its size: the exact area resampling', () => {
+    const img = noisy(640, 480);
+    expect(maxDifference(detectorInput(img, placement(img, 0)), exact(img))).toBeLessThan(1e-5);
+  });
+
 });
 
 describe('score and decide', () => {
