@@ -1,4 +1,5 @@
 import { decode as decodeBmp } from 'bmp-ts';
+import { imageSize } from 'image-size';
 import sharp, { type Sharp } from 'sharp';
 import { LivenessError } from '../errors.js';
 import type { DecodedImage, ImageFormat } from '../types.js';
@@ -104,7 +105,8 @@ export async function decodeImage(
         // ignore them, and an ICC transform would cost more than the rest of the decode.
         sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', sequentialRead: true, ignoreIcc: true });
   try {
-    const meta = await pipeline.metadata();
+    // The header alone (a few microseconds in JavaScript; BMP was parsed already) decides the size checks and the shrink.
+    const meta = format === 'bmp' ? await pipeline.metadata() : imageSize(bytes);
     if (format !== 'bmp') checkSize(meta.width ?? 0, meta.height ?? 0, limits);
     const longestSide = Math.max(meta.width ?? 0, meta.height ?? 0);
     const shrink = longestSide >= 3 * limits.maxWorkingSide;
