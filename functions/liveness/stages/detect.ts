@@ -52,8 +52,8 @@ export function placement(image: DecodedImage, padding: number): Placement {
  * A frame exactly twice the placement (VGA) goes straight into the planes as 2x2 means, the same
  * values in one pass (JavaScript is slow at the general resampling, which costs per source pixel).
  */
-export function detectorInput(image: DecodedImage, place: Placement): Float32Array {
-  const data = new Float32Array(3 * IN_W * IN_H).fill((GREY - spec.input.mean) * spec.input.scale);
+export function detectorInput(image: DecodedImage, place: Placement, reuse?: Float32Array): Float32Array {
+  const data = (reuse ?? new Float32Array(3 * IN_W * IN_H)).fill((GREY - spec.input.mean) * spec.input.scale);
   const into = { data, width: place.width, height: place.height, left: place.left, top: place.top, planeWidth: IN_W, planeHeight: IN_H };
   if (image.width === 2 * place.width && image.height === 2 * place.height) {
     return halveIntoPlanes(image, spec.input.mean, spec.input.scale, into);
@@ -80,6 +80,8 @@ export function nonMaximumSuppression(boxes: readonly FaceBox[], maxIoU: number)
   return kept;
 }
 
+const spareInputs: Float32Array[] = [];
+
 /** Stage 2: every face in the image, best first, in image pixels. */
 export async function detectFaces(
   models: ModelRegistry,
@@ -87,7 +89,11 @@ export async function detectFaces(
   options: DetectOptions = DEFAULT_DETECT_OPTIONS,
 ): Promise<FaceBox[]> {
   const place = placement(image, options.padding);
-  const outputs = await models.run('fr_detect', detectorInput(image, place));
+  // Input buffers (900 KB each) go back to a small pool once the model has read them: fewer collections.
+  const input = detectorInput(image, place, spareInputs.pop());
+  const outputs = await models.run('fr_detect', input).finally(() => {
+    if (spareInputs.length < 4) spareInputs.push(input);
+  });
   const scores = outputs[spec.outputs.scores!]!.data as Float32Array;
   const boxes = outputs[spec.outputs.boxes!]!.data as Float32Array;
   const faceClass = spec.classes?.face ?? 1;

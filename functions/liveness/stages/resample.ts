@@ -29,6 +29,12 @@ function footprints(srcOffset: number, srcLength: number, outLength: number): Fo
   return { start, count, weights, stride };
 }
 
+let scratchBuffer = new Float32Array(0);
+const scratch = (length: number): Float32Array => {
+  if (scratchBuffer.length < length) scratchBuffer = new Float32Array(length);
+  return scratchBuffer;
+};
+
 /**
  * Area-average resampling of an image region to outW x outH interleaved RGB floats (0..255):
  * each output pixel is the exact area-weighted mean of the source pixels under it, which is the
@@ -41,9 +47,10 @@ export function resampleArea(image: DecodedImage, region: CropRegion, outW: numb
   const src = image.rgb;
   const rowStride = image.width * 3;
   const { start: xStart, count: xCount, weights: xWeights, stride: xStride } = xs;
-  // Horizontal pass over the rows of the region only.
+  // Horizontal pass over the rows of the region only, into a scratch buffer kept between calls
+  // (this function never yields, so one buffer serves every caller; it spares the collector).
   const lineLength = outW * 3;
-  const rows = new Float32Array(region.height * lineLength);
+  const rows = scratch(region.height * lineLength);
   for (let y = 0; y < region.height; y++) {
     const srcRow = (region.top + y) * rowStride;
     let q = y * lineLength;
@@ -72,7 +79,10 @@ export function resampleArea(image: DecodedImage, region: CropRegion, outW: numb
     const n = yCount[o] as number;
     const firstRow = (yStart[o] as number) - region.top;
     const dst = o * lineLength;
-    for (let k = 0; k < n; k++) {
+    const first = firstRow * lineLength;
+    const w0 = yWeights[o * yStride] as number;
+    for (let i = 0; i < lineLength; i++) out[dst + i] = (rows[first + i] as number) * w0;
+    for (let k = 1; k < n; k++) {
       const weight = yWeights[o * yStride + k] as number;
       const line = (firstRow + k) * lineLength;
       for (let i = 0; i < lineLength; i++) out[dst + i] = (out[dst + i] as number) + (rows[line + i] as number) * weight;
