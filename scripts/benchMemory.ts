@@ -174,7 +174,7 @@ async function main(): Promise<void> {
       isolate: isolation.ok,
     });
     child = started.child;
-    console.log(`child process: ${started.how}; node flags --expose-gc ${opts.nodeOptions}; MALLOC_ARENA_MAX=${fn.environment.MALLOC_ARENA_MAX ?? '(unset)'} ${opts.env.join(' ')}`);
+    console.log(`child process: ${started.how}; node flags --expose-gc ${opts.nodeOptions}; function environment: MALLOC_ARENA_MAX=${fn.environment.MALLOC_ARENA_MAX ?? '(unset)'}${opts.env.length > 0 ? `, overridden: ${opts.env.join(' ')}` : ''}`);
     const lambda = channel(child);
     const ready = (await lambda.ready) as { memory: Memory };
 
