@@ -101,6 +101,9 @@ export class ModelRegistry {
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // No per-session arena: each would keep its model's high-water mark for the life of the process
+        // (npm run bench:memory); inference time measured the same with or without it.
+        enableCpuMemArena: false,
         logSeverityLevel: 3,
       }).catch((error: unknown) => {
         this.sessions.delete(id);

@@ -32,7 +32,7 @@ export function random(seed: number) {
   return { next, int, pick, bytes };
 }
 
-async function asBmp(image: Buffer): Promise<Buffer> {
+export async function asBmp(image: Buffer): Promise<Buffer> {
   const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const abgr = Buffer.alloc(info.width * info.height * 4);
   for (let p = 0, q = 0; p < data.length; p += 3, q += 4) {
