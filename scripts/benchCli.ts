@@ -1,8 +1,8 @@
 // `npm run bench:cli`: the CLI as a user runs it — one whole process over a list of images, start-up and
 // model loading included — against the Human peer (@vladmandic/human, tfjs-wasm; scripts/humanPeer.cjs) on
 // the same files. Alternating runs, N rounds, pinned to one core (taskset -c 0) and on two cores unpinned.
-// Prints median and p95 wall time, per-image time and the ratio Human/ours; asserts nothing.
-//   npm run bench:cli -- [--human <dir>] [--rounds N] [--cli <built liveness.js>] [image...]
+// Prints median and p95 wall time, per-image time, median CPU time and the ratios Human/ours; asserts nothing.
+//   npm run bench:cli -- [--human <dir>] [--rounds N] [--threads n] [--cli <built liveness.js>] [--baseline <built liveness.js>] [image...]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -23,6 +23,10 @@ const { values, positionals } = parseArgs({
     rounds: { type: 'string', default: '5' },
     // Another build of the CLI (e.g. a copy of dist/ from before a change), to compare builds.
     cli: { type: 'string', default: join(root, 'dist/functions/cli/liveness.js') },
+    // A build to compare with ours in the same rounds (e.g. a copy of dist/ from before a change).
+    baseline: { type: 'string' },
+    // Passed to our CLI's --threads (not passed by default: one thread).
+    threads: { type: 'string' },
   },
 });
 const cli = resolve(values.cli!);
@@ -49,6 +53,8 @@ interface Runner {
 
 interface Run {
   readonly ms: number;
+  /** User + system CPU time of the process and its children, when bash can tell. */
+  readonly cpuMs?: number;
   /** Files with a line of their own on stdout or stderr (a result or an error: the run got to them). */
   readonly processed: number;
   /** Files with a result line. */
@@ -56,8 +62,14 @@ interface Run {
   readonly code: number | null;
 }
 
+// CPU time (user + sys) of the whole process, from bash's `times`: on a shared, loaded machine wall time
+// waits for a core, CPU time much less so.
+const bash = spawnSync('bash', ['-c', 'true']).status === 0;
+const TIMES = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/;
+
 async function runOnce(runner: Runner, files: readonly string[], pinned: boolean): Promise<Run> {
-  const [command, ...args] = pinned ? ['taskset', '-c', '0', ...runner.argv, ...files] : [...runner.argv, ...files];
+  const argv = pinned ? ['taskset', '-c', '0', ...runner.argv, ...files] : [...runner.argv, ...files];
+  const [command, ...args] = bash ? ['bash', '-c', '"$@"; s=$?; times >&2; exit $s', 'run', ...argv] : argv;
   const started = performance.now();
   const child = spawn(command!, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -66,6 +78,8 @@ async function runOnce(runner: Runner, files: readonly string[], pinned: boolean
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const code = await new Promise<number | null>((done) => child.on('close', done));
   const ms = performance.now() - started;
+  const times = TIMES.exec(stderr);
+  const cpuMs = times ? (Number(times[1]) * 60 + Number(times[2]) + Number(times[3]) * 60 + Number(times[4])) * 1000 : undefined;
   const out = stdout.split('\n');
   const all = [...out, ...stderr.split('\n')];
   const processed = files.filter((file) => all.some((line) => line.startsWith(`${file}: `))).length;
@@ -73,14 +87,15 @@ async function runOnce(runner: Runner, files: readonly string[], pinned: boolean
   if (processed < files.length) {
     console.log(`  ${runner.name}: ${processed}/${files.length} processed, exit ${code}; stderr: ${stderr.slice(0, 300)}`);
   }
-  return { ms, processed, results, code };
+  return { ms, cpuMs, processed, results, code };
 }
 
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 const stats = (runs: readonly Run[]) => {
   const sorted = runs.map((r) => r.ms).sort((a, b) => a - b);
-  return { median: percentile(sorted, 50), p95: percentile(sorted, 95) };
+  const cpu = runs.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs])).sort((a, b) => a - b);
+  return { median: percentile(sorted, 50), p95: percentile(sorted, 95), cpu: cpu.length > 0 ? percentile(cpu, 50) : undefined };
 };
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
@@ -93,22 +108,30 @@ async function measure(runners: readonly Runner[], files: readonly string[], pin
     for (const runner of order) runs.get(runner.name)!.push(await runOnce(runner, files, pinned));
   }
   console.log(`\n${label}: ${files.length} images, ${rounds} rounds, load average before ${loadBefore}, after ${load()}`);
-  console.log(`  ${'runner'.padEnd(8)} ${'median s'.padStart(9)} ${'p95 s'.padStart(7)} ${'ms/image'.padStart(9)}  processed (with a result)`);
+  console.log(
+    `  ${'runner'.padEnd(8)} ${'median s'.padStart(9)} ${'p95 s'.padStart(7)} ${'ms/image'.padStart(9)} ${'CPU s'.padStart(6)}  processed (with a result)`,
+  );
   const medians = new Map<string, number>();
+  const cpus = new Map<string, number | undefined>();
   for (const runner of runners) {
     const all = runs.get(runner.name)!;
-    const { median, p95 } = stats(all);
+    const { median, p95, cpu } = stats(all);
     medians.set(runner.name, median);
+    cpus.set(runner.name, cpu);
     const processed = Math.min(...all.map((r) => r.processed));
     const results = Math.min(...all.map((r) => r.results));
     console.log(
       `  ${runner.name.padEnd(8)} ${(median / 1000).toFixed(2).padStart(9)} ${(p95 / 1000).toFixed(2).padStart(7)} ` +
-        `${(median / files.length).toFixed(1).padStart(9)}  ${processed}/${files.length} (${results})${processed < files.length ? ' INCOMPLETE' : ''}`,
+        `${(median / files.length).toFixed(1).padStart(9)} ${(cpu === undefined ? '-' : (cpu / 1000).toFixed(2)).padStart(6)}  ${processed}/${files.length} (${results})${processed < files.length ? ' INCOMPLETE' : ''}`,
     );
   }
-  const human = medians.get('human');
   const ours = medians.get('ours')!;
-  if (human !== undefined) console.log(`  ratio human/ours (median wall time): ${(human / ours).toFixed(2)}x`);
+  for (const other of ['baseline', 'human']) {
+    const theirs = medians.get(other);
+    if (theirs === undefined) continue;
+    const cpuRatio = cpus.get(other) && cpus.get('ours') ? `, median CPU time ${(cpus.get(other)! / cpus.get('ours')!).toFixed(2)}x` : '';
+    console.log(`  ratio ${other}/ours: median wall time ${(theirs / ours).toFixed(2)}x${cpuRatio}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -121,10 +144,17 @@ async function main(): Promise<void> {
   const runners: Runner[] = [
     {
       name: 'ours',
-      argv: [process.execPath, cli, 'check'],
+      argv: [process.execPath, cli, 'check', ...(values.threads ? ['--threads', values.threads] : [])],
       result: (line, file) => line.startsWith(`${file}: live=`),
     },
   ];
+  if (values.baseline) {
+    runners.push({
+      name: 'baseline',
+      argv: [process.execPath, resolve(values.baseline), 'check'],
+      result: (line, file) => line.startsWith(`${file}: live=`),
+    });
+  }
   const humanDir = values.human ? resolve(values.human) : undefined;
   if (humanDir && existsSync(join(humanDir, 'node_modules/@vladmandic/human/dist/human.node-wasm.js'))) {
     runners.push({

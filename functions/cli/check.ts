@@ -171,6 +171,9 @@ export async function check(files: string[], flags: CheckFlags, threads = 1): Pr
     workerLane(flags),
   );
   const here = lanesOf(local);
+  // The models load on this thread while the first files are read and decoded on the threadpool; a model that
+  // cannot load fails each file as it did before (MODEL_UNAVAILABLE), so this warm-up's own failure is dropped.
+  void engine.warmUp().catch(() => undefined);
   await Promise.all([
     here,
     ...workers.map(async (worker) => {

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { EvalFlags } from '../evaluation/command.js';
 import type { TrainFlags } from '../training/command.js';
@@ -74,9 +73,10 @@ export function buildProgram(): Command {
     )
     .option(
       '--threads <n>',
-      'threads checking files at once, each with its own copy of the two models; more than one only from 10 files a thread ' +
-        '(default: the cores this process may use)',
+      'threads checking files at once, each loading its own copy of the two models; a second thread starts only from 20 files ' +
+        'and pays off only with a core to spare (default 1)',
       parseThreads,
+      1,
     )
     .action(async (files: string[], flags: FramesFlags & { threads?: number }, command: Command) => {
       if (flags.frames && files.length > 0) command.error('error: give either image files or --frames, not both');
@@ -86,7 +86,7 @@ export function buildProgram(): Command {
         process.exitCode = await checkPresentations(flags.frames ? [flags.frames] : files.map((f) => [f]), flags);
       } else {
         const { check } = await import('./check.js');
-        process.exitCode = await check(files, flags, flags.threads ?? availableParallelism());
+        process.exitCode = await check(files, flags, flags.threads);
       }
     });
   program
