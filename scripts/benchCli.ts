@@ -2,7 +2,7 @@
 // model loading included — against the Human peer (@vladmandic/human, tfjs-wasm; scripts/humanPeer.cjs) on
 // the same files. Alternating runs, N rounds, pinned to one core (taskset -c 0) and on two cores unpinned.
 // Prints median and p95 wall time, per-image time, median CPU time and the ratios Human/ours; asserts nothing.
-//   npm run bench:cli -- [--human <dir>] [--rounds N] [--threads n] [--cli <built liveness.js>] [--baseline <built liveness.js>] [image...]
+//   npm run bench:cli -- [--human <dir>] [--rounds N] [--cli <built liveness.js>] [--baseline <built liveness.js>] [image...]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -25,8 +25,6 @@ const { values, positionals } = parseArgs({
     cli: { type: 'string', default: join(root, 'dist/functions/cli/liveness.js') },
     // A build to compare with ours in the same rounds (e.g. a copy of dist/ from before a change).
     baseline: { type: 'string' },
-    // Passed to our CLI's --threads (not passed by default: one thread).
-    threads: { type: 'string' },
   },
 });
 const cli = resolve(values.cli!);
@@ -144,7 +142,7 @@ async function main(): Promise<void> {
   const runners: Runner[] = [
     {
       name: 'ours',
-      argv: [process.execPath, cli, 'check', ...(values.threads ? ['--threads', values.threads] : [])],
+      argv: [process.execPath, cli, 'check'],
       result: (line, file) => line.startsWith(`${file}: live=`),
     },
   ];

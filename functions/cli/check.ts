@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
 import { livenessDetails } from '../liveness/details.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
@@ -88,99 +87,23 @@ export function printOutcome(outcome: FileOutcome): void {
   if (outcome.stderr !== undefined) console.error(outcome.stderr);
 }
 
-/** Where files are checked: this thread, or a worker thread with its own engine and models. */
-export interface Lane {
-  check(file: string): Promise<FileOutcome>;
-}
-
-/** Files each lane has in flight: one read and decoded (libvips, on the libuv threadpool) while one is inferred. */
-const IN_FLIGHT_PER_LANE = 2;
-/** A worker thread costs about what checking ten images costs (imports and models): fewer files per thread are not worth one. */
-const MIN_FILES_PER_THREAD = 10;
-
-export const engineLane = (engine: LivenessEngine, flags: CheckFlags): Lane => ({
-  check: (file) => checkImage(engine, file, prepareImage(engine, file), flags),
-});
-
-/** A worker thread running the same checks; it takes files only once its models are loaded. */
-function workerLane(flags: CheckFlags): { lane: Lane; ready: Promise<boolean>; stop: () => Promise<number> } {
-  // The worker is this module's sibling, .js when built and .ts under tsx.
-  const entry = new URL(`./checkWorker${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
-  const worker = new Worker(entry, { workerData: { flags } });
-  const pending = new Map<number, { resolve: (o: FileOutcome) => void; reject: (e: unknown) => void }>();
-  let sent = 0;
-  let failed: unknown;
-  const fail = (error: unknown) => {
-    failed ??= error;
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
-  };
-  const ready = new Promise<boolean>((resolve) => {
-    worker.on('message', (message: { ready?: true; id?: number; outcome?: FileOutcome }) => {
-      if (message.ready) return resolve(true);
-      const p = pending.get(message.id!);
-      pending.delete(message.id!);
-      p?.resolve(message.outcome!);
-    });
-    worker.on('error', (error) => (fail(error), resolve(false)));
-    worker.on('exit', () => (fail(new Error('the worker thread stopped')), resolve(false)));
-  });
-  return {
-    ready,
-    lane: {
-      check: (file) =>
-        new Promise((resolve, reject) => {
-          if (failed) return reject(failed);
-          const id = sent++;
-          pending.set(id, { resolve, reject });
-          worker.postMessage({ id, file });
-        }),
-    },
-    stop: () => worker.terminate(),
-  };
-}
-
 /**
- * `check a b c`: each file judged alone, printed in input order. Files are handed to whichever lane is
- * free: this thread, and up to threads - 1 worker threads once their models are loaded.
+ * `check a b c`: each file judged alone, printed in input order. The next file is read and decoded
+ * (libvips, on the libuv threadpool) while this one is inferred: one file ahead at most.
  */
-export async function check(files: string[], flags: CheckFlags, threads = 1): Promise<number> {
+export async function check(files: string[], flags: CheckFlags): Promise<number> {
   const engine = new LivenessEngine();
-  const local = engineLane(engine, flags);
-  const outcomes: (FileOutcome | undefined)[] = new Array(files.length);
-  let printed = 0;
-  let failures = 0;
-  const print = () => {
-    for (; printed < files.length && outcomes[printed]; printed++) {
-      if (outcomes[printed]!.failed) failures++;
-      printOutcome(outcomes[printed]!);
-    }
-  };
-  let next = 0;
-  const drain = async (lane: Lane, fallback?: Lane) => {
-    while (next < files.length) {
-      const index = next++;
-      const file = files[index]!;
-      // A worker that died leaves its file to this thread.
-      outcomes[index] = await lane.check(file).catch(() => (fallback ?? lane).check(file));
-      print();
-    }
-  };
-  const lanesOf = (lane: Lane, fallback?: Lane) => Promise.all(Array.from({ length: IN_FLIGHT_PER_LANE }, () => drain(lane, fallback)));
-  const workers = Array.from({ length: Math.max(0, Math.min(threads, Math.floor(files.length / MIN_FILES_PER_THREAD)) - 1) }, () =>
-    workerLane(flags),
-  );
-  const here = lanesOf(local);
-  // The models load on this thread while the first files are read and decoded on the threadpool; a model that
-  // cannot load fails each file as it did before (MODEL_UNAVAILABLE), so this warm-up's own failure is dropped.
+  let next = files.length > 0 ? prepareImage(engine, files[0]!) : undefined;
+  // The models load on this thread while the first file is read and decoded; a model that cannot load fails
+  // each file as it did before (MODEL_UNAVAILABLE), so this warm-up's own failure is dropped.
   void engine.warmUp().catch(() => undefined);
-  await Promise.all([
-    here,
-    ...workers.map(async (worker) => {
-      // Once this thread has taken every file, a worker still loading is not waited for.
-      if (await Promise.race([worker.ready, here.then(() => false)])) await lanesOf(worker.lane, local);
-    }),
-  ]);
-  await Promise.all(workers.map((worker) => worker.stop()));
+  let failures = 0;
+  for (let i = 0; i < files.length; i++) {
+    const current = next!;
+    next = i + 1 < files.length ? prepareImage(engine, files[i + 1]!) : undefined;
+    const outcome = await checkImage(engine, files[i]!, current, flags);
+    if (outcome.failed) failures++;
+    printOutcome(outcome);
+  }
   return failures === 0 ? 0 : 2;
 }

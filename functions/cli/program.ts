@@ -18,12 +18,6 @@ export function parseThreshold(value: string): number {
   return t;
 }
 
-function parseThreads(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number from 1 is needed');
-  return n;
-}
-
 /** A comma-separated list whose every item passes `accept`. */
 function listOf<T extends string>(accept: (name: string) => name is T, allowed: readonly string[]) {
   return (value: string): T[] => {
@@ -71,14 +65,7 @@ export function buildProgram(): Command {
         .choices(['basic', 'full'])
         .default('basic'),
     )
-    .option(
-      '--threads <n>',
-      'threads checking files at once, each loading its own copy of the two models; a second thread starts only from 20 files ' +
-        'and pays off only with a core to spare (default 1)',
-      parseThreads,
-      1,
-    )
-    .action(async (files: string[], flags: FramesFlags & { threads?: number }, command: Command) => {
+    .action(async (files: string[], flags: FramesFlags, command: Command) => {
       if (flags.frames && files.length > 0) command.error('error: give either image files or --frames, not both');
       if (!flags.frames && files.length === 0) command.error('error: give image files or --frames');
       if (flags.frames || flags.method === 'merged') {
@@ -86,7 +73,7 @@ export function buildProgram(): Command {
         process.exitCode = await checkPresentations(flags.frames ? [flags.frames] : files.map((f) => [f]), flags);
       } else {
         const { check } = await import('./check.js');
-        process.exitCode = await check(files, flags, flags.threads);
+        process.exitCode = await check(files, flags);
       }
     });
   program

@@ -38,18 +38,3 @@ describe('liveness check start-up', () => {
     }
   });
 });
-
-describe('liveness check --threads', () => {
-  it('prints the same lines in the same input order with a worker thread as with one thread', async () => {
-    // 24 files: enough for a second thread (one from 10 files a thread); the same photos repeated, shuffled.
-    const files = [...samplePhotos, ...[...samplePhotos].reverse(), ...samplePhotos, ...[...samplePhotos].reverse()];
-    const source = entries[0]![1];
-    const one = await modulesLoadedBy(source, 'check', '--threads', '1', ...files);
-    const two = await modulesLoadedBy(source, 'check', '--threads', '2', ...files);
-    expect(one.modules.some((m) => m.includes('/functions/cli/checkWorker.'))).toBe(false);
-    expect(two.modules.some((m) => m.includes('/functions/cli/checkWorker.'))).toBe(true);
-    const lines = two.stdout.trim().split('\n');
-    expect(lines.map((line) => line.slice(0, line.indexOf(': live=')))).toEqual(files);
-    expect(two.stdout).toBe(one.stdout);
-  });
-});
