@@ -1,16 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { evalCommand, type EvalFlags } from '../evaluation/command.js';
-import { MergedLiveness } from '../liveness/merged/MergedLiveness.js';
-import { trainCommand, type TrainFlags } from '../training/command.js';
-import { DEFAULT_FEATURE_CACHE } from '../training/features.js';
-import { livenessDetails } from '../liveness/details.js';
-import { DEFAULT_THRESHOLD, LivenessEngine } from '../liveness/engine.js';
-import { isLivenessError } from '../liveness/errors.js';
-import { DEFAULT_RULES, summarize } from '../liveness/rules/index.js';
+import type { EvalFlags } from '../evaluation/command.js';
+import type { TrainFlags } from '../training/command.js';
+import { DEFAULT_FEATURE_CACHE } from '../training/featureCache.js';
+import { DEFAULT_THRESHOLD } from '../liveness/engine.js';
 import { ATTRIBUTE_NAMES, type AttributeName, isAttributeName } from '../liveness/attributes/types.js';
 import { isQualityCheckName, QUALITY_CHECK_NAMES, type QualityCheckName } from '../liveness/quality/types.js';
-import { SELECTION_CRITERIA, type SelectionCriteria } from '../liveness/types.js';
+import { SELECTION_CRITERIA } from '../liveness/types.js';
+import type { FramesFlags } from './checkFrames.js';
+
+// Each subcommand's code is imported when it runs: `check` loads neither evaluation, training nor the merged level.
 
 export function parseThreshold(value: string): number {
   const t = Number(value);
@@ -30,108 +28,6 @@ function listOf<T extends string>(accept: (name: string) => name is T, allowed: 
     }
     return names as T[];
   };
-}
-
-interface CheckFlags {
-  json?: boolean;
-  threshold?: number;
-  selection: SelectionCriteria;
-  qualityChecks?: QualityCheckName[];
-  attributes?: AttributeName[];
-  quality?: 'basic' | 'full';
-}
-
-async function check(files: string[], flags: CheckFlags): Promise<number> {
-  const engine = new LivenessEngine();
-  let failures = 0;
-  for (const file of files) {
-    try {
-      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-        throw Object.assign(new Error(`cannot read ${file}: ${error.code ?? error.message}`), { code: 'UNREADABLE_FILE' });
-      });
-      const assessment = await engine.check(bytes, { ...flags, qualityStatus: flags.quality });
-      // The action the shipped default rules give, as the API would answer it.
-      const summary = summarize(assessment, DEFAULT_RULES);
-      const details = { file, ...livenessDetails(assessment), qualityStatus: assessment.quality.status, summary };
-      if (flags.json) {
-        console.log(JSON.stringify(details));
-      } else {
-        const { liveFace, face } = details;
-        const box = face.boundingBox;
-        const notAssessable = details.assessability.assessable
-          ? ''
-          : ` assessable=no reason=${details.assessability.reason} cropScale=${details.assessability.cropScaleAchieved.toFixed(2)}/${details.assessability.cropScaleWanted}`;
-        console.log(
-          `${file}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence}${notAssessable} ` +
-            `faces=${face.facesDetected} box=${box.left},${box.top},${box.width}x${box.height} quality=${details.qualityStatus}` +
-            (summary.action === 'pass' ? '' : ` action=${summary.action} (${summary.details.map((d) => `${d.code} ${d.message}`).join('; ')})`),
-        );
-      }
-    } catch (error) {
-      failures++;
-      const known = isLivenessError(error) || (error as { code?: string }).code === 'UNREADABLE_FILE';
-      const code = known ? String((error as { code: string }).code) : 'INTERNAL_ERROR';
-      const message = known ? (error as Error).message : 'unexpected error while checking this image';
-      if (flags.json) console.log(JSON.stringify({ file, error: { code, message } }));
-      else console.error(`${file}: error ${code}: ${message}`);
-    }
-  }
-  return failures === 0 ? 0 : 2;
-}
-
-interface FramesFlags extends CheckFlags {
-  frames?: string[];
-  method?: 'faster' | 'merged';
-}
-
-/** `check --frames a b c` (one presentation) or `check --method merged a b` (each file one presentation). */
-async function checkPresentations(presentations: string[][], flags: FramesFlags): Promise<number> {
-  const engine = new LivenessEngine();
-  const merged = new MergedLiveness(engine);
-  let failures = 0;
-  for (const files of presentations) {
-    const name = files.join(' ');
-    try {
-      const frames = await Promise.all(
-        files.map((file) =>
-          readFile(file).catch((error: NodeJS.ErrnoException) => {
-            throw Object.assign(new Error(`cannot read ${file}: ${error.code ?? error.message}`), { code: 'UNREADABLE_FILE' });
-          }),
-        ),
-      );
-      const options = { ...flags, qualityStatus: flags.quality };
-      const method = flags.method ?? 'merged';
-      const fused = method === 'merged' ? await merged.checkFrames(frames, options) : undefined;
-      const assessment = fused ?? (await engine.check(frames[0]!, options));
-      const used = method === 'merged' ? frames.length : 1;
-      const details = {
-        files,
-        ...livenessDetails(assessment),
-        qualityStatus: assessment.quality.status,
-        livenessMethod: { value: method, framesSent: frames.length, framesUsed: used },
-        ...(fused ? { frames: fused.frames } : {}),
-      };
-      if (flags.json) {
-        console.log(JSON.stringify(details));
-      } else {
-        const { liveFace } = details;
-        const consistency = fused?.frames.consistency;
-        console.log(
-          `${name}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence} ` +
-            `method=${method} frames=${used}/${frames.length} quality=${assessment.quality.status}` +
-            (consistency && consistency.reasons.length > 0 ? ` inconsistent=${consistency.reasons.join(',')}` : ''),
-        );
-      }
-    } catch (error) {
-      failures++;
-      const known = isLivenessError(error) || (error as { code?: string }).code === 'UNREADABLE_FILE';
-      const code = known ? String((error as { code: string }).code) : 'INTERNAL_ERROR';
-      const message = known ? (error as Error).message : 'unexpected error while checking these frames';
-      if (flags.json) console.log(JSON.stringify({ files, error: { code, message } }));
-      else console.error(`${name}: error ${code}: ${message}`);
-    }
-  }
-  return failures === 0 ? 0 : 2;
 }
 
 export function buildProgram(): Command {
@@ -172,9 +68,13 @@ export function buildProgram(): Command {
     .action(async (files: string[], flags: FramesFlags, command: Command) => {
       if (flags.frames && files.length > 0) command.error('error: give either image files or --frames, not both');
       if (!flags.frames && files.length === 0) command.error('error: give image files or --frames');
-      if (flags.frames) process.exitCode = await checkPresentations([flags.frames], flags);
-      else if (flags.method === 'merged') process.exitCode = await checkPresentations(files.map((f) => [f]), flags);
-      else process.exitCode = await check(files, flags);
+      if (flags.frames || flags.method === 'merged') {
+        const { checkPresentations } = await import('./checkFrames.js');
+        process.exitCode = await checkPresentations(flags.frames ? [flags.frames] : files.map((f) => [f]), flags);
+      } else {
+        const { check } = await import('./check.js');
+        process.exitCode = await check(files, flags);
+      }
     });
   program
     .command('eval')
@@ -196,6 +96,7 @@ export function buildProgram(): Command {
       'with the comparison: comma-separated training folders; sources the shipped head was trained on are scored by the head refitted without them',
     )
     .action(async (dir: string, flags: EvalFlags) => {
+      const { evalCommand } = await import('../evaluation/command.js');
       process.exitCode = await evalCommand(dir, flags);
     });
   program
@@ -209,6 +110,7 @@ export function buildProgram(): Command {
     .option('--cache <file>', 'evidence cache (model outputs per image; never pixels)', DEFAULT_FEATURE_CACHE)
     .option('--seed <n>', 'recorded in the head (the fit itself is deterministic)', (v) => Number.parseInt(v, 10), 1)
     .action(async (dirs: string[], flags: TrainFlags) => {
+      const { trainCommand } = await import('../training/command.js');
       process.exitCode = await trainCommand(dirs, flags);
     });
   return program;

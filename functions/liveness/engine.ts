@@ -174,10 +174,22 @@ export class LivenessEngine {
     return foundOnlyNormalised ? exposureNotAssessable(framing) : framing;
   }
 
+  /** Stage 1 alone: a caller with several images can decode the next one while this one is inferred. */
+  decode(bytes: Uint8Array): Promise<DecodedImage> {
+    return decodeImage(bytes, this.config.decode);
+  }
+
   async check(bytes: Uint8Array, options: CheckOptions = {}): Promise<LivenessAssessment> {
+    const started = performance.now();
+    const decoded = await this.decode(bytes);
+    return this.checkDecoded(decoded, options, performance.now() - started);
+  }
+
+  /** Stages 2 onwards on an image `decode` gave; `decodeMs` is reported as the decode stage's time. */
+  async checkDecoded(decoded: DecodedImage, options: CheckOptions = {}, decodeMs = 0): Promise<LivenessAssessment> {
     const threshold = options.threshold ?? this.config.threshold;
     const selection = options.selection ?? 'CLOSEST_TO_CAMERA';
-    const timings = {} as Record<StageName, number> & Partial<Record<OptionalStageName, number>>;
+    const timings = { decode: decodeMs } as Record<StageName, number> & Partial<Record<OptionalStageName, number>>;
     const timed = async <T>(stage: StageName | OptionalStageName, work: () => Promise<T> | T): Promise<T> => {
       const started = performance.now();
       try {
@@ -188,7 +200,6 @@ export class LivenessEngine {
       }
     };
 
-    const decoded = await timed('decode', () => decodeImage(bytes, this.config.decode));
     const { faces, foundOnlyNormalised } = await timed('detect', () => this.locateFaces(decoded));
     const face = await timed('select', () => selectFace(faces, decoded, selection));
     if (!face) throw new LivenessError('FACE_NOT_DETECTED', 'no face detected in the image');

@@ -9,8 +9,7 @@ import { selectFace } from '../liveness/stages/select.js';
 import { livenessConventions, softmax } from '../liveness/stages/score.js';
 import { type FrameEvidence, frameEvidence } from '../liveness/merged/evidence.js';
 
-/** Where `liveness train` keeps the evidence of each image between runs (gitignored out/). */
-export const DEFAULT_FEATURE_CACHE = 'out/training/features.json';
+export { DEFAULT_FEATURE_CACHE } from './featureCache.js';
 
 /** One labelled training image with the evidence the head learns from (no pixels). */
 export interface TrainingSample {
