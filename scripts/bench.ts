@@ -1,5 +1,7 @@
 // `npm run bench`: in-process latency of each liveness stage and end to end, model load time and
 // peak RSS, on one thread (one ORT thread, one libvips thread). Prints figures; asserts nothing.
+// The npm script runs the compiled file with MALLOC_ARENA_MAX=2, as every deployed function runs
+// (a TypeScript loader would add its own thread and heap to the memory figures).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';

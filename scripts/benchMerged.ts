@@ -26,15 +26,6 @@ export async function burstFrom(photo: string, count = 4): Promise<Buffer[]> {
 export async function benchMerged(engine: LivenessEngine, frames: readonly Buffer[], iterations: number): Promise<void> {
   const merged = new MergedLiveness(engine);
   await merged.warmUp();
-  const time = async (work: () => Promise<unknown>) => {
-    const samples: number[] = [];
-    for (let i = 0; i < 10 + iterations; i++) {
-      const started = performance.now();
-      await work();
-      if (i >= 10) samples.push(performance.now() - started);
-    }
-    return median(samples);
-  };
   // The models' own time for one added frame: the detector and the two crops' runs, on real tensors.
   const image = await decodeImage(frames[1]!);
   const [face] = await engine.findFaces(image);
@@ -44,13 +35,25 @@ export async function benchMerged(engine: LivenessEngine, frames: readonly Buffe
   const crops = [EVIDENCE_CROP_SCALES.crop27, EVIDENCE_CROP_SCALES.crop4].map((scale) =>
     regionTensor(image, scaledFaceRegion(image, face, scale), spec),
   );
-  const models = await time(async () => {
-    await engine.models.run('fr_detect', detectInput);
-    for (const crop of crops) await engine.models.run('fr_liveness_embedding', crop);
-  });
-  const faster = await time(() => engine.check(frames[0]!));
-  const one = await time(() => merged.checkFrames(frames.slice(0, 1)));
-  const all = await time(() => merged.checkFrames(frames));
+  // Measured in turn within each iteration, so drift on a shared machine slows all four alike.
+  const work: Record<'models' | 'faster' | 'one' | 'all', () => Promise<unknown>> = {
+    models: async () => {
+      await engine.models.run('fr_detect', detectInput);
+      for (const crop of crops) await engine.models.run('fr_liveness_embedding', crop);
+    },
+    faster: () => engine.check(frames[0]!),
+    one: () => merged.checkFrames(frames.slice(0, 1)),
+    all: () => merged.checkFrames(frames),
+  };
+  const samples = { models: [] as number[], faster: [] as number[], one: [] as number[], all: [] as number[] };
+  for (let i = 0; i < 10 + iterations; i++) {
+    for (const [name, run] of Object.entries(work) as [keyof typeof work, () => Promise<unknown>][]) {
+      const started = performance.now();
+      await run();
+      if (i >= 10) samples[name].push(performance.now() - started);
+    }
+  }
+  const [models, faster, one, all] = (['models', 'faster', 'one', 'all'] as const).map((name) => median(samples[name])) as [number, number, number, number];
   const perFrame = (all - one) / (frames.length - 1);
   console.log(`\nmerged level, ${frames.length} frames 640x480 (${iterations} runs, median ms)`);
   console.log(`  faster, frame 1             ${faster.toFixed(2).padStart(8)}`);
