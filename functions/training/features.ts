@@ -4,6 +4,7 @@ import { basename, dirname } from 'node:path';
 import { type LabelledImage, readLabelledSet } from '../evaluation/dataset.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
+import { modelSpec, modelVersion } from '../liveness/modelRegistry.js';
 import { decodeImage } from '../liveness/stages/decode.js';
 import { selectFace } from '../liveness/stages/select.js';
 import { livenessConventions, softmax } from '../liveness/stages/score.js';
@@ -37,6 +38,9 @@ export async function evidenceOf(engine: LivenessEngine, bytes: Uint8Array): Pro
   return frameEvidence(engine.models, decoded, face);
 }
 
+/** What else shapes the evidence: embedded colour profiles ignored, the VGA detector input in one pass (issue 13). */
+const EVIDENCE_PIPELINE = 'icc ignored; working image from 3x its side';
+
 /**
  * Evidence for every live/spoof image of the folders, cached in `cacheFile` (keyed by image id)
  * so hyper-parameter search and retraining do not rerun the models.
@@ -45,9 +49,11 @@ export async function extractFeatures(
   dirs: readonly string[],
   options: { readonly cacheFile?: string; readonly onProgress?: (done: number, total: number) => void } = {},
 ): Promise<FeatureExtraction> {
-  const cache: Record<string, TrainingSample | { skipped: string }> =
-    options.cacheFile && existsSync(options.cacheFile) ? JSON.parse(await readFile(options.cacheFile, 'utf8')) : {};
   const engine = new LivenessEngine();
+  // Evidence depends on how images are decoded as much as on the model: a cache made another way is not used.
+  const pipeline = `${modelVersion(modelSpec('fr_liveness_embedding'))} decode ${JSON.stringify(engine.config.decode)} ${EVIDENCE_PIPELINE}`;
+  const stored = options.cacheFile && existsSync(options.cacheFile) ? JSON.parse(await readFile(options.cacheFile, 'utf8')) : undefined;
+  const cache: Record<string, TrainingSample | { skipped: string }> = stored?.pipeline === pipeline ? stored.entries : {};
   const images: { id: string; image: LabelledImage }[] = [];
   for (const dir of dirs) {
     const set = await readLabelledSet(dir);
@@ -76,7 +82,7 @@ export async function extractFeatures(
   }
   if (options.cacheFile) {
     await mkdir(dirname(options.cacheFile), { recursive: true });
-    await writeFile(options.cacheFile, JSON.stringify(cache));
+    await writeFile(options.cacheFile, JSON.stringify({ pipeline, entries: cache }));
   }
   return { samples, skipped };
 }
