@@ -1,6 +1,6 @@
 // `npm run bench`: in-process latency of each liveness stage and end to end, model load time and
 // peak RSS, on one thread (one ORT thread, one libvips thread). Prints figures; asserts nothing.
-// The npm script runs the compiled file with MALLOC_ARENA_MAX=2, as every deployed function runs
+// The npm script runs the compiled file with the malloc settings every deployed function runs with
 // (a TypeScript loader would add its own thread and heap to the memory figures).
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -123,6 +123,7 @@ async function main(): Promise<void> {
 
   // Optional stages (issue 5): each quality-check family and attribute on the same 640x480 image.
   await benchOptionalStages(engine, vgaBytes, ITERATIONS);
+  console.log(`peak RSS so far (every optional model loaded) ${peakRssMiB().toFixed(0)} MiB`);
 
   // The merged level (issue 10): cost per frame of a 4-frame burst.
   await benchMerged(engine, await burstFrom(samplePhoto), Math.max(20, Math.round(ITERATIONS / 4)));

@@ -212,6 +212,7 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
       expect(env[ENV.cropRetentionSeconds]).toBe(String(region.cropExpiryDays * 86_400));
       expect(env.LIVENESS_MODEL_DIR).toBe('/opt/models');
       expect(env.MALLOC_ARENA_MAX).toBe('2'); // bounds native memory of a warm process (npm run bench:memory)
+      expect(env.MALLOC_MMAP_THRESHOLD_).toBe('131072'); // freed pixel buffers go back to the kernel
       // The body limit keeps base64-encoded bodies under Lambda's 6 MB synchronous payload.
       expect(Number(env[ENV.maxBodyBytes])).toBe(region.maxBodyBytes);
       expect(Math.ceil((region.maxBodyBytes * 4) / 3)).toBeLessThanOrEqual(6 * 1024 * 1024);
