@@ -11,9 +11,9 @@ import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ENV, loadConfig } from '../functions/commons/config.js';
+import { loadConfig } from '../functions/commons/config.js';
 import { startLocalStack } from './local/stack.js';
-import { apiGatewayEvent, builtFunction, canIsolate, multipartBody, startLambdaProcess } from './local/lambdaProcess.js';
+import { apiGatewayEvent, builtFunction, canIsolate, localStackEnvironment, multipartBody, startLambdaProcess } from './local/lambdaProcess.js';
 
 const program = new Command('bench:cold')
   .option('--runs <n>', 'fresh processes to start', '5')
@@ -82,15 +82,7 @@ async function main(): Promise<void> {
   const local = await startLocalStack({ port: 0, devApp: { appId: 'bench-cold', plan: 'enterprise' } });
   try {
     const config = loadConfig();
-    const env = {
-      [ENV.appsTable]: config.tables.apps,
-      [ENV.rateLimitsTable]: config.tables.rateLimits,
-      [ENV.transactionsTable]: config.tables.transactionLog,
-      [ENV.sessionsTable]: config.tables.sessions,
-      [ENV.cropsBucket]: config.cropsBucket,
-      [ENV.dynamoDbEndpoint]: local.dynamoDbEndpoint,
-      [ENV.s3Endpoint]: local.s3Endpoint,
-    };
+    const env = localStackEnvironment(config, local);
     const form = multipartBody([{ field: 'image', bytes: readFileSync(sample), type: 'image/jpeg' }]);
     const results: ColdStart[] = [];
     let how = '';

@@ -17,12 +17,12 @@ import { Command } from 'commander';
 import sharp from 'sharp';
 import { AppAdmin } from '../functions/commons/appAdmin.js';
 import { dynamoDbClient } from '../functions/commons/clients.js';
-import { ENV, loadConfig } from '../functions/commons/config.js';
+import { loadConfig } from '../functions/commons/config.js';
 import { DynamoDbAppStore } from '../functions/commons/stores/dynamodb/DynamoDbAppStore.js';
 import { QUALITY_CHECK_NAMES } from '../functions/liveness/quality/types.js';
 import { asBmp, imageSet } from '../test/api/fuzzCorpus.js';
 import { startLocalStack } from './local/stack.js';
-import { apiGatewayEvent, builtFunction, canIsolate, multipartBody, startLambdaProcess } from './local/lambdaProcess.js';
+import { apiGatewayEvent, builtFunction, canIsolate, localStackEnvironment, multipartBody, startLambdaProcess } from './local/lambdaProcess.js';
 
 const program = new Command('bench:memory')
   .option('--rounds <n>', 'times the whole mix is served (growth from round to round = retained memory)', '4')
@@ -160,13 +160,7 @@ async function main(): Promise<void> {
       fn,
       runner: join(import.meta.dirname, 'local/lambdaRunner.cjs'),
       env: {
-        [ENV.appsTable]: config.tables.apps,
-        [ENV.rateLimitsTable]: config.tables.rateLimits,
-        [ENV.transactionsTable]: config.tables.transactionLog,
-        [ENV.sessionsTable]: config.tables.sessions,
-        [ENV.cropsBucket]: config.cropsBucket,
-        [ENV.dynamoDbEndpoint]: local.dynamoDbEndpoint,
-        [ENV.s3Endpoint]: local.s3Endpoint,
+        ...localStackEnvironment(config, local),
         ...Object.fromEntries(opts.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
       },
       nodeOptions: ['--expose-gc', ...opts.nodeOptions.split(/\s+/).filter(Boolean)],

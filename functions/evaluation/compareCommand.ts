@@ -1,6 +1,7 @@
 import { LivenessEngine } from '../liveness/engine.js';
 import { MergedLiveness } from '../liveness/merged/MergedLiveness.js';
-import { DEFAULT_FEATURE_CACHE, extractFeatures } from '../training/features.js';
+import { DEFAULT_FEATURE_CACHE } from '../training/featureCache.js';
+import { extractFeatures } from '../training/features.js';
 import { headWithoutSource } from '../training/train.js';
 import { comparePresentations, formatComparison, summarizeComparison } from './compareMethods.js';
 import { SplitError } from './split.js';

@@ -10,7 +10,6 @@ import { selectFace } from '../liveness/stages/select.js';
 import { livenessConventions, softmax } from '../liveness/stages/score.js';
 import { type FrameEvidence, frameEvidence } from '../liveness/merged/evidence.js';
 
-export { DEFAULT_FEATURE_CACHE } from './featureCache.js';
 
 /** One labelled training image with the evidence the head learns from (no pixels). */
 export interface TrainingSample {

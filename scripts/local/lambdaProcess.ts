@@ -11,6 +11,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_DEPLOYMENT, type DeploymentConfig } from '../../infra/config.js';
 import { type FunctionName, REPO_ROOT } from '../../infra/constructs/LivenessFunctions.js';
 import { addRegionStacks } from '../../infra/regionStacks.js';
+import { ENV, type loadConfig } from '../../functions/commons/config.js';
+import type { LocalStack } from './stack.js';
 
 /** Lambda's Node.js runtime reaches layers through these (nodejs/node22 first, then nodejs/). */
 export const LAMBDA_NODE_PATH = '/opt/nodejs/node22/node_modules:/opt/nodejs/node_modules';
@@ -173,6 +175,19 @@ export function startLambdaProcess(options: LambdaProcessOptions): LambdaProcess
   return { child, how };
 }
 
+/** The function environment that points a built handler at the local stack's tables, bucket and endpoints. */
+export function localStackEnvironment(config: ReturnType<typeof loadConfig>, local: Pick<LocalStack, 'dynamoDbEndpoint' | 's3Endpoint'>): Record<string, string> {
+  return {
+    [ENV.appsTable]: config.tables.apps,
+    [ENV.rateLimitsTable]: config.tables.rateLimits,
+    [ENV.transactionsTable]: config.tables.transactionLog,
+    [ENV.sessionsTable]: config.tables.sessions,
+    [ENV.cropsBucket]: config.cropsBucket,
+    [ENV.dynamoDbEndpoint]: local.dynamoDbEndpoint,
+    [ENV.s3Endpoint]: local.s3Endpoint,
+  };
+}
+
 /** A Lambda proxy event for one API Gateway request, as API Gateway hands it to the function. */
 export function apiGatewayEvent(method: string, resource: string, headers: Record<string, string>, body: Buffer | string | null) {
   const binary = Buffer.isBuffer(body);
@@ -188,7 +203,7 @@ export function apiGatewayEvent(method: string, resource: string, headers: Recor
     stageVariables: null,
     body: body === null ? null : binary ? body.toString('base64') : body,
     isBase64Encoded: binary,
-    requestContext: { requestId: `bench-${process.hrtime.bigint()}`, stage: 'live', httpMethod: method, resourcePath: resource },
+    requestContext: { requestId: `local-${process.hrtime.bigint()}`, stage: 'live', httpMethod: method, resourcePath: resource },
   };
 }
 

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV, loadConfig } from '../../functions/commons/config.js';
+import { loadConfig } from '../../functions/commons/config.js';
 import { DEFAULT_DEPLOYMENT, type DeploymentConfig } from '../../infra/config.js';
 import { ACCESS, type FunctionName } from '../../infra/constructs/LivenessFunctions.js';
 import { addRegionStacks } from '../../infra/regionStacks.js';
 import type { LivenessRegionStack } from '../../infra/stacks/LivenessRegionStack.js';
 import { type Architecture, ARCHITECTURES, buildLayers, folderBytes } from '../../layers/build.js';
+import { apiGatewayEvent, localStackEnvironment } from '../../scripts/local/lambdaProcess.js';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack.js';
 
 // Two stacks in one app: irl on arm64 (the default) and usa switched to x64 (this machine's
@@ -171,14 +172,7 @@ describe.skipIf(isolationUnavailable !== undefined)('built handlers on x64 with 
     for (const [key, value] of Object.entries(fn.Environment.Variables as Record<string, unknown>)) {
       resolved[key] = typeof value === 'string' ? value : '';
     }
-    Object.assign(resolved, {
-      [ENV.appsTable]: config.tables.apps,
-      [ENV.rateLimitsTable]: config.tables.rateLimits,
-      [ENV.transactionsTable]: config.tables.transactionLog,
-      [ENV.cropsBucket]: config.cropsBucket,
-      [ENV.dynamoDbEndpoint]: local.dynamoDbEndpoint,
-      [ENV.s3Endpoint]: local.s3Endpoint,
-    });
+    Object.assign(resolved, localStackEnvironment(config, local));
     const eventFile = join(work, `${name}-event.json`);
     const outFile = join(work, `${name}-out.json`);
     writeFileSync(eventFile, JSON.stringify(event));
@@ -199,20 +193,6 @@ describe.skipIf(isolationUnavailable !== undefined)('built handlers on x64 with 
     return JSON.parse(readFileSync(outFile, 'utf8'));
   }
 
-  const apiEvent = (method: string, resource: string, headers: Record<string, string>, body: Buffer | null) => ({
-    resource,
-    path: resource,
-    httpMethod: method,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: body ? body.toString('base64') : null,
-    isBase64Encoded: body !== null,
-    requestContext: { requestId: `infra-${Date.now()}`, stage: 'live', httpMethod: method, resourcePath: resource },
-  });
 
   const expectOnlyOptAndBundle = (modules: string[] | undefined, bundleDir: string) => {
     expect(modules!.length).toBeGreaterThan(0);
@@ -221,12 +201,12 @@ describe.skipIf(isolationUnavailable !== undefined)('built handlers on x64 with 
   };
 
   it('cannot load the bundle when the layers are not mounted (nothing leaks in from the repository)', () => {
-    const out = invoke('health', apiEvent('GET', '/v1/health', {}, null), { withLayers: false });
+    const out = invoke('health', apiGatewayEvent('GET', '/v1/health', {}, null), { withLayers: false });
     expect(out.error).toMatch(/Cannot find module 'onnxruntime-node'/);
   });
 
   it('health answers 200 with the model ids, loading onnxruntime-node from /opt/nodejs', () => {
-    const out = invoke('health', apiEvent('GET', '/v1/health', {}, null));
+    const out = invoke('health', apiGatewayEvent('GET', '/v1/health', {}, null));
     expect(out.error).toBeUndefined();
     expect(out.result!.statusCode).toBe(200);
     const body = JSON.parse(out.result!.body);
@@ -245,7 +225,7 @@ describe.skipIf(isolationUnavailable !== undefined)('built handlers on x64 with 
     ]);
     const out = invoke(
       'checkLiveness',
-      apiEvent('POST', '/v1/checkLiveness', {
+      apiGatewayEvent('POST', '/v1/checkLiveness', {
         'content-type': `multipart/form-data; boundary=${boundary}`,
         appId: local.devApp!.appId,
         appKey: local.devApp!.appKey,
