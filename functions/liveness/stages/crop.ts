@@ -1,3 +1,4 @@
+import { imageSize } from 'image-size';
 import sharp from 'sharp';
 import type { CropRegion, DecodedImage, FaceBox } from '../types.js';
 
@@ -18,6 +19,22 @@ export function scaledFaceRegion(image: DecodedImage, face: FaceBox, scaleWanted
   return { left, top, width, height };
 }
 
+/** A working-image region in the original's upright pixels, kept inside them. */
+function regionInOriginal(original: Uint8Array, region: CropRegion, scale: number): CropRegion {
+  const meta = imageSize(original); // the header, as decode read it
+  const turned = (meta.orientation ?? 1) >= 5;
+  const width = (turned ? meta.height : meta.width) ?? 0;
+  const height = (turned ? meta.width : meta.height) ?? 0;
+  const left = Math.min(width - 1, Math.floor(region.left * scale));
+  const top = Math.min(height - 1, Math.floor(region.top * scale));
+  return {
+    left,
+    top,
+    width: Math.max(1, Math.min(width - left, Math.round(region.width * scale))),
+    height: Math.max(1, Math.min(height - top, Math.round(region.height * scale))),
+  };
+}
+
 /**
  * The face as a JPEG for the caller (returnCroppedImageURL): the box with a margin, never upscaled.
  * A photo the engine shrank to its working size is cropped from the caller's own bytes, decoded
@@ -32,21 +49,9 @@ export async function faceJpeg(
 ): Promise<Buffer> {
   const region = scaledFaceRegion(image, face, margin);
   const scale = image.scale ?? 1;
-  let crop = sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } }).extract(region);
-  if (original && scale > 1 && image.format !== 'bmp') {
-    const meta = await sharp(original).metadata();
-    const turned = (meta.orientation ?? 1) >= 5;
-    const width = (turned ? meta.height : meta.width) ?? 0;
-    const height = (turned ? meta.width : meta.height) ?? 0;
-    const left = Math.min(width - 1, Math.floor(region.left * scale));
-    const top = Math.min(height - 1, Math.floor(region.top * scale));
-    const full = {
-      left,
-      top,
-      width: Math.max(1, Math.min(width - left, Math.round(region.width * scale))),
-      height: Math.max(1, Math.min(height - top, Math.round(region.height * scale))),
-    };
-    crop = sharp(original, { sequentialRead: true, ignoreIcc: true }).autoOrient().extract(full);
-  }
+  const crop =
+    original && scale > 1 && image.format !== 'bmp'
+      ? sharp(original, { sequentialRead: true, ignoreIcc: true }).autoOrient().extract(regionInOriginal(original, region, scale))
+      : sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } }).extract(region);
   return crop.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 90, mozjpeg: true }).toBuffer();
 }
