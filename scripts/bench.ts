@@ -7,12 +7,11 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { LivenessEngine, type StageName } from '../functions/liveness/engine.js';
 import { ModelRegistry, modelSpec } from '../functions/liveness/modelRegistry.js';
-import { decodeImage } from '../functions/liveness/stages/decode.js';
-import { detectorInput, placement } from '../functions/liveness/stages/detect.js';
 import { regionTensor } from '../functions/liveness/stages/modelInput.js';
 import { livenessRegion } from '../functions/liveness/stages/score.js';
-import { benchMerged, burstFrom } from './benchMerged.js';
+import { benchMerged, burstFrom, realInputs } from './benchMerged.js';
 import { benchOptionalStages } from './benchOptionalStages.js';
+import { summarise, timeInTurn } from './benchSupport.js';
 
 sharp.concurrency(1);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -20,14 +19,6 @@ const WARMUP = 20;
 
 const require = createRequire(import.meta.url);
 const samplePhoto = require.resolve('@vladmandic/face-api/demo/sample2.jpg');
-
-export const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-
-export function summarise(samples: readonly number[]): { median: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: percentile(sorted, 50), p95: percentile(sorted, 95) };
-}
 
 const fmt = (v: number) => v.toFixed(2).padStart(8);
 
@@ -39,10 +30,7 @@ async function selfie(width: number): Promise<Buffer> {
 
 /** The two models' own inference on the real tensors of one image: the floor the pipeline is measured against. */
 async function modelsOnly(engine: LivenessEngine, bytes: Buffer): Promise<() => Promise<void>> {
-  const image = await decodeImage(bytes);
-  const [face] = await engine.findFaces(image);
-  if (!face) throw new Error('the bench image has no face');
-  const detectInput = detectorInput(image, placement(image, 0));
+  const { image, face, detectInput } = await realInputs(engine, bytes);
   const spec = modelSpec('fr_liveness');
   const livenessInput = regionTensor(image, livenessRegion(image, face, spec), spec);
   return async () => {
@@ -56,27 +44,17 @@ interface Series {
   readonly stages: Record<string, number[]>;
 }
 
-/**
- * The floor and both photos measured in turn within each iteration, so a neighbour that slows the
- * machine for a while slows all three alike and the ratios stay honest.
- */
-async function interleaved(engine: LivenessEngine, floor: () => Promise<void>, photos: readonly Buffer[]): Promise<{ floor: number[]; photos: Series[] }> {
-  const floorSamples: number[] = [];
-  const series: Series[] = photos.map(() => ({ total: [], stages: {} }));
-  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
-    let started = performance.now();
-    await floor();
-    if (i >= WARMUP) floorSamples.push(performance.now() - started);
-    for (const [p, bytes] of photos.entries()) {
-      started = performance.now();
-      const result = await engine.check(bytes);
-      const elapsed = performance.now() - started;
-      if (i < WARMUP) continue;
-      series[p]!.total.push(elapsed);
-      for (const [stage, ms] of Object.entries(result.timings) as [StageName, number][]) (series[p]!.stages[stage] ??= []).push(ms);
-    }
-  }
-  return { floor: floorSamples, photos: series };
+/** Per-stage timings of each recorded check, by photo. */
+function stageTimings(): { record: (name: string, result: unknown) => void; of: (name: string) => Record<string, number[]> } {
+  const stages: Record<string, Record<string, number[]>> = {};
+  return {
+    record: (name, result) => {
+      const timings = (result as { timings?: Record<StageName, number> } | undefined)?.timings;
+      if (!timings) return;
+      for (const [stage, ms] of Object.entries(timings)) ((stages[name] ??= {})[stage] ??= []).push(ms);
+    },
+    of: (name) => stages[name] ?? {},
+  };
 }
 
 function printSeries(label: string, bytes: Buffer, series: Series): number {
@@ -112,11 +90,19 @@ async function main(): Promise<void> {
 
   const vgaBytes = await selfie(640);
   const largeBytes = await selfie(1920);
-  const run = await interleaved(engine, await modelsOnly(engine, vgaBytes), [vgaBytes, largeBytes]);
+  // The floor and both photos in turn within each iteration: a neighbour slowing the machine for a
+  // while slows all three alike, and the ratios stay honest.
+  const stages = stageTimings();
+  const run = await timeInTurn(
+    { floor: await modelsOnly(engine, vgaBytes), vga: () => engine.check(vgaBytes), large: () => engine.check(largeBytes) },
+    ITERATIONS,
+    WARMUP,
+    stages.record,
+  );
   const floor = summarise(run.floor);
   console.log(`\nmodels only, 640x480 (detect + liveness inference), median ${floor.median.toFixed(2)} ms, p95 ${floor.p95.toFixed(2)} ms`);
-  const vga = printSeries('640x480', vgaBytes, run.photos[0]!);
-  const large = printSeries('1920x1440', largeBytes, run.photos[1]!);
+  const vga = printSeries('640x480', vgaBytes, { total: run.vga, stages: stages.of('vga') });
+  const large = printSeries('1920x1440', largeBytes, { total: run.large, stages: stages.of('large') });
   console.log(`\n640x480 end to end / models only = ${(vga / floor.median).toFixed(2)}x (target <= 1.5x)`);
   console.log(`1920x1440 end to end / 640x480 end to end = ${(large / vga).toFixed(2)}x (target <= 1.5x)`);
   console.log(`peak RSS so far (two models) ${peakRssMiB().toFixed(0)} MiB`);

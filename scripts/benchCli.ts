@@ -5,7 +5,8 @@
 //   npm run bench:cli -- [--human <dir>] [--rounds N] [--cli <built liveness.js>] [--baseline <built liveness.js>] [image...]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
+import { loadAverage, percentile } from './benchSupport.js';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -88,24 +89,21 @@ async function runOnce(runner: Runner, files: readonly string[], pinned: boolean
   return { ms, cpuMs, processed, results, code };
 }
 
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 const stats = (runs: readonly Run[]) => {
   const sorted = runs.map((r) => r.ms).sort((a, b) => a - b);
   const cpu = runs.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs])).sort((a, b) => a - b);
   return { median: percentile(sorted, 50), p95: percentile(sorted, 95), cpu: cpu.length > 0 ? percentile(cpu, 50) : undefined };
 };
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 async function measure(runners: readonly Runner[], files: readonly string[], pinned: boolean, label: string): Promise<void> {
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const runs = new Map<string, Run[]>(runners.map((r) => [r.name, []]));
   for (let round = 0; round < rounds; round++) {
     // Alternate which goes first so neither always runs on a cache the other warmed.
     const order = round % 2 === 0 ? runners : [...runners].reverse();
     for (const runner of order) runs.get(runner.name)!.push(await runOnce(runner, files, pinned));
   }
-  console.log(`\n${label}: ${files.length} images, ${rounds} rounds, load average before ${loadBefore}, after ${load()}`);
+  console.log(`\n${label}: ${files.length} images, ${rounds} rounds, load average before ${loadBefore}, after ${loadAverage()}`);
   console.log(
     `  ${'runner'.padEnd(8)} ${'median s'.padStart(9)} ${'p95 s'.padStart(7)} ${'ms/image'.padStart(9)} ${'CPU s'.padStart(6)}  processed (with a result)`,
   );

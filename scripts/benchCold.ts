@@ -7,7 +7,7 @@
  * medians and p95. Figures depend on the machine and its load; nothing here asserts a speed.
  */
 import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadAverage, summarise } from './benchSupport.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -26,13 +26,6 @@ const runs = Number(opts.runs);
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-/** Median and p95 (nearest rank). */
-function summarise(samples: readonly number[]): { median: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-  return { median: at(50), p95: at(95) };
-}
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 interface Ready {
   timeOrigin: number;
@@ -71,7 +64,7 @@ interface ColdStart {
 const sample = createRequire(import.meta.url).resolve('@vladmandic/face-api/demo/sample1.jpg');
 
 async function main(): Promise<void> {
-  console.log(`bench:cold, load average before: ${load()}`);
+  console.log(`bench:cold, load average before: ${loadAverage()}`);
   const synthStarted = performance.now();
   const built = await builtFunction('checkLiveness', { rebuild: opts.rebuild });
   const fn = opts.bundle ? { ...built, bundleDir: opts.bundle } : built;
@@ -108,7 +101,7 @@ async function main(): Promise<void> {
       const result = await coldStart(started.child, [event(1), event(2)], spawnedAt);
       results.push(result);
       console.log(
-        `run ${run}: first answer ${result.firstAnswer.toFixed(0)} ms after node started (launch ${result.launch.toFixed(0)}, node ${result.nodeStart.toFixed(0)}, import ${result.import.toFixed(0)}, models ${result.modelLoad.toFixed(0)}, request ${result.firstRequest.toFixed(0)}; warm ${result.secondRequest.toFixed(0)}), peak RSS ${result.maxRssMiB.toFixed(0)} MiB, load ${load()}`,
+        `run ${run}: first answer ${result.firstAnswer.toFixed(0)} ms after node started (launch ${result.launch.toFixed(0)}, node ${result.nodeStart.toFixed(0)}, import ${result.import.toFixed(0)}, models ${result.modelLoad.toFixed(0)}, request ${result.firstRequest.toFixed(0)}; warm ${result.secondRequest.toFixed(0)}), peak RSS ${result.maxRssMiB.toFixed(0)} MiB, load ${loadAverage()}`,
       );
     }
     console.log(`\nchild process: ${how}`);
@@ -131,7 +124,7 @@ async function main(): Promise<void> {
     row('second request, same process (warm)', (r) => r.secondRequest);
     const rss = summarise(results.map((r) => r.maxRssMiB));
     console.log(`  peak RSS (VmHWM) after two answers: median ${rss.median.toFixed(0)} MiB, max ${Math.max(...results.map((r) => r.maxRssMiB)).toFixed(0)} MiB`);
-    console.log(`load average after: ${load()}`);
+    console.log(`load average after: ${loadAverage()}`);
   } finally {
     await local.stop();
   }

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
+import { loadAverage } from './benchSupport.js';
 import { dirname, join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Command } from 'commander';
@@ -37,7 +37,6 @@ const rounds = Number(opts.rounds);
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const MiB = (bytes: number) => (bytes / 2 ** 20).toFixed(1).padStart(7);
 
 interface Memory {
@@ -142,7 +141,7 @@ async function requestMix(): Promise<{ phase: string; cases: Case[] }[]> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:memory, load average before: ${load()}`);
+  console.log(`bench:memory, load average before: ${loadAverage()}`);
   const built = await builtFunction('checkLiveness', { rebuild: opts.rebuild });
   const fn = opts.bundle ? { ...built, bundleDir: opts.bundle } : built;
   const isolation = canIsolate();
@@ -174,7 +173,7 @@ async function main(): Promise<void> {
 
     console.log(`\n${'after'.padEnd(46)} ${'RSS'.padStart(7)} ${'heap'.padStart(7)} ${'extern'.padStart(7)} ${'arrBuf'.padStart(7)} ${'VmHWM'.padStart(7)} ${'maxRSS'.padStart(7)}  MiB; load`);
     const row = (label: string, m: Memory) =>
-      console.log(`${label.padEnd(46)} ${MiB(m.rss)} ${MiB(m.heapUsed)} ${MiB(m.external)} ${MiB(m.arrayBuffers)} ${m.vmHwm ? MiB(m.vmHwm) : '      ?'} ${MiB(m.maxRss)}  ${load()}`);
+      console.log(`${label.padEnd(46)} ${MiB(m.rss)} ${MiB(m.heapUsed)} ${MiB(m.external)} ${MiB(m.arrayBuffers)} ${m.vmHwm ? MiB(m.vmHwm) : '      ?'} ${MiB(m.maxRss)}  ${loadAverage()}`);
     row('init (bundle loaded)', ready.memory);
     let invocations = 0;
     let unexpected = 0;
@@ -208,7 +207,7 @@ async function main(): Promise<void> {
     console.log(`\n${invocations} requests over ${rounds} rounds (${unexpected} answered other than expected)`);
     console.log(`peak RSS: maxRSS ${MiB(lastGc.maxRss).trim()} MiB, VmHWM ${lastGc.vmHwm ? MiB(lastGc.vmHwm).trim() : '?'} MiB (maxRSS also counts the parent's pages between fork and exec)`);
     console.log(`after GC, round 1 → round ${rounds}: RSS ${MiB(lastGc.rss - first.rss).trim()} MiB, heapUsed ${MiB(lastGc.heapUsed - first.heapUsed).trim()} MiB, arrayBuffers ${MiB(lastGc.arrayBuffers - first.arrayBuffers).trim()} MiB, external ${MiB(lastGc.external - first.external).trim()} MiB`);
-    console.log(`load average after: ${load()}`);
+    console.log(`load average after: ${loadAverage()}`);
     await lambda.call({ type: 'exit' }).catch(() => undefined);
   } finally {
     child?.kill();

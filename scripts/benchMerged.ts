@@ -7,11 +7,12 @@ import { EVIDENCE_CROP_SCALES } from '../functions/liveness/merged/evidence.js';
 import { MergedLiveness } from '../functions/liveness/merged/MergedLiveness.js';
 import { modelSpec } from '../functions/liveness/modelRegistry.js';
 import { scaledFaceRegion } from '../functions/liveness/stages/crop.js';
+import { regionTensor } from '../functions/liveness/stages/modelInput.js';
 import { decodeImage } from '../functions/liveness/stages/decode.js';
 import { detectorInput, placement } from '../functions/liveness/stages/detect.js';
-import { regionTensor } from '../functions/liveness/stages/modelInput.js';
+import type { DecodedImage, FaceBox } from '../functions/liveness/types.js';
+import { summarise, timeInTurn } from './benchSupport.js';
 
-const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 
 /** Four 640x480 frames of one photo, each window shifted a few pixels: a hand-held burst. */
 export async function burstFrom(photo: string, count = 4): Promise<Buffer[]> {
@@ -23,14 +24,19 @@ export async function burstFrom(photo: string, count = 4): Promise<Buffer[]> {
   );
 }
 
+/** A photo decoded as the engine decodes it, its first face, and the detector's real input tensor. */
+export async function realInputs(engine: LivenessEngine, bytes: Uint8Array): Promise<{ image: DecodedImage; face: FaceBox; detectInput: Float32Array }> {
+  const image = await decodeImage(bytes, engine.config.decode);
+  const [face] = await engine.findFaces(image);
+  if (!face) throw new Error('the bench image has no face');
+  return { image, face, detectInput: detectorInput(image, placement(image, 0)) };
+}
+
 export async function benchMerged(engine: LivenessEngine, frames: readonly Buffer[], iterations: number): Promise<void> {
   const merged = new MergedLiveness(engine);
   await merged.warmUp();
   // The models' own time for one added frame: the detector and the two crops' runs, on real tensors.
-  const image = await decodeImage(frames[1]!);
-  const [face] = await engine.findFaces(image);
-  if (!face) throw new Error('the bench burst has no face');
-  const detectInput = detectorInput(image, placement(image, 0));
+  const { image, face, detectInput } = await realInputs(engine, frames[1]!);
   const spec = modelSpec('fr_liveness_embedding');
   // The 4x crop runs only when the shipped head uses it.
   const scales = merged.head.featureSet.includes('crop4') ? [EVIDENCE_CROP_SCALES.crop27, EVIDENCE_CROP_SCALES.crop4] : [EVIDENCE_CROP_SCALES.crop27];
@@ -38,24 +44,20 @@ export async function benchMerged(engine: LivenessEngine, frames: readonly Buffe
     regionTensor(image, scaledFaceRegion(image, face, scale), spec),
   );
   // Measured in turn within each iteration, so drift on a shared machine slows all four alike.
-  const work: Record<'models' | 'faster' | 'one' | 'all', () => Promise<unknown>> = {
-    models: async () => {
-      await engine.models.run('fr_detect', detectInput);
-      for (const crop of crops) await engine.models.run('fr_liveness_embedding', crop);
+  const samples = await timeInTurn(
+    {
+      models: async () => {
+        await engine.models.run('fr_detect', detectInput);
+        for (const crop of crops) await engine.models.run('fr_liveness_embedding', crop);
+      },
+      faster: () => engine.check(frames[0]!),
+      one: () => merged.checkFrames(frames.slice(0, 1)),
+      all: () => merged.checkFrames(frames),
     },
-    faster: () => engine.check(frames[0]!),
-    one: () => merged.checkFrames(frames.slice(0, 1)),
-    all: () => merged.checkFrames(frames),
-  };
-  const samples = { models: [] as number[], faster: [] as number[], one: [] as number[], all: [] as number[] };
-  for (let i = 0; i < 10 + iterations; i++) {
-    for (const [name, run] of Object.entries(work) as [keyof typeof work, () => Promise<unknown>][]) {
-      const started = performance.now();
-      await run();
-      if (i >= 10) samples[name].push(performance.now() - started);
-    }
-  }
-  const [models, faster, one, all] = (['models', 'faster', 'one', 'all'] as const).map((name) => median(samples[name])) as [number, number, number, number];
+    iterations,
+    10,
+  );
+  const [models, faster, one, all] = [samples.models, samples.faster, samples.one, samples.all].map((s) => summarise(s).median) as [number, number, number, number];
   const perFrame = (all - one) / (frames.length - 1);
   console.log(`\nmerged level, ${frames.length} frames 640x480 (${iterations} runs, median ms)`);
   console.log(`  faster, frame 1             ${faster.toFixed(2).padStart(8)}`);

@@ -1,6 +1,7 @@
 // Optional-stage costs for `npm run bench` (helper of scripts/bench.ts): what each quality-check
 // family and each attribute adds to a request, on the same 640x480 image. Prints figures only.
 import type { CheckOptions, LivenessEngine, OptionalStageName, StageName } from '../functions/liveness/engine.js';
+import { summarise } from './benchSupport.js';
 
 type Timings = Partial<Record<StageName | OptionalStageName, number>>;
 
@@ -35,12 +36,6 @@ const CASES: readonly OptionalCase[] = [
   },
 ];
 
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-const stats = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: percentile(sorted, 50), p95: percentile(sorted, 95) };
-};
 const fmt = (v: number) => v.toFixed(3).padStart(9);
 
 /** Median and p95 of each optional stage's own time, and of the whole request with that option. */
@@ -61,9 +56,9 @@ export async function benchOptionalStages(engine: LivenessEngine, bytes: Uint8Ar
       total.push(elapsed);
     }
     if (c.label.startsWith('quality status')) baseline.push(...total);
-    const o = stats(own);
-    const t = stats(total);
+    const o = summarise(own);
+    const t = summarise(total);
     console.log(`  ${c.label.padEnd(72)}${fmt(o.median)} ${fmt(o.p95)} ${fmt(t.median)}`);
   }
-  console.log(`  (request median with no option: ${stats(baseline).median.toFixed(2)} ms; 'own' = time in the stages that option adds)`);
+  console.log(`  (request median with no option: ${summarise(baseline).median.toFixed(2)} ms; 'own' = time in the stages that option adds)`);
 }
