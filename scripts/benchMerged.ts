@@ -8,7 +8,6 @@ import { MergedLiveness } from '../functions/liveness/merged/MergedLiveness.js';
 import { modelSpec } from '../functions/liveness/modelRegistry.js';
 import { scaledFaceRegion } from '../functions/liveness/stages/crop.js';
 import { regionTensor } from '../functions/liveness/stages/modelInput.js';
-import { decodeImage } from '../functions/liveness/stages/decode.js';
 import { detectorInput, placement } from '../functions/liveness/stages/detect.js';
 import type { DecodedImage, FaceBox } from '../functions/liveness/types.js';
 import { summarise, timeInTurn } from './benchSupport.js';
@@ -26,7 +25,7 @@ export async function burstFrom(photo: string, count = 4): Promise<Buffer[]> {
 
 /** A photo decoded as the engine decodes it, its first face, and the detector's real input tensor. */
 export async function realInputs(engine: LivenessEngine, bytes: Uint8Array): Promise<{ image: DecodedImage; face: FaceBox; detectInput: Float32Array }> {
-  const image = await decodeImage(bytes, engine.config.decode);
+  const image = await engine.decode(bytes);
   const [face] = await engine.findFaces(image);
   if (!face) throw new Error('the bench image has no face');
   return { image, face, detectInput: detectorInput(image, placement(image, 0)) };

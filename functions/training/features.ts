@@ -5,7 +5,6 @@ import { type LabelledImage, readLabelledSet } from '../evaluation/dataset.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
 import { modelSpec, modelVersion } from '../liveness/modelRegistry.js';
-import { decodeImage } from '../liveness/stages/decode.js';
 import { selectFace } from '../liveness/stages/select.js';
 import { livenessConventions, softmax } from '../liveness/stages/score.js';
 import { type FrameEvidence, frameEvidence } from '../liveness/merged/evidence.js';
@@ -31,7 +30,7 @@ export interface FeatureExtraction {
 
 /** Evidence for one image as the engine would see it (same decode, detection and face selection). */
 export async function evidenceOf(engine: LivenessEngine, bytes: Uint8Array): Promise<FrameEvidence> {
-  const decoded = await decodeImage(bytes, engine.config.decode);
+  const decoded = await engine.decode(bytes);
   const face = selectFace(await engine.findFaces(decoded), decoded, 'CLOSEST_TO_CAMERA');
   if (!face) throw Object.assign(new Error('no face'), { code: 'FACE_NOT_DETECTED' });
   return frameEvidence(engine.models, decoded, face);

@@ -5,7 +5,6 @@ import { isLivenessError, LivenessError } from '../errors.js';
 import { type ConsistencyLimits, DEFAULT_CONSISTENCY_LIMITS, type FrameConsistency, judgeConsistency } from '../frames/consistency.js';
 import { modelSpec, modelVersion } from '../modelRegistry.js';
 import { decideLiveness } from '../stages/decide.js';
-import { decodeImage } from '../stages/decode.js';
 import { selectFace, toBoundingBox } from '../stages/select.js';
 import type { BoundingBox, DecodedImage, FaceBox } from '../types.js';
 import { type FrameEvidence, frameEvidence } from './evidence.js';
@@ -112,7 +111,7 @@ export class MergedLiveness {
         faces.push(base.faces);
         continue;
       }
-      const image = await timed('decode', () => decodeImage(frames[i]!, this.engine.config.decode));
+      const image = await timed('decode', () => this.engine.decode(frames[i]!));
       decoded.push(image);
       faces.push(await timed('detect', () => this.engine.findFaces(image)));
     }
