@@ -7,6 +7,7 @@ import { ATTRIBUTE_NAMES, type AttributeName, isAttributeName } from '../livenes
 import { isQualityCheckName, QUALITY_CHECK_NAMES, type QualityCheckName } from '../liveness/quality/types.js';
 import { SELECTION_CRITERIA } from '../liveness/types.js';
 import type { FramesFlags } from './checkFrames.js';
+import type { AddFlags, ModelsFlags } from './models.js';
 
 // Each subcommand's code is imported when it runs: `check` loads neither evaluation, training nor the merged level.
 
@@ -112,6 +113,39 @@ export function buildProgram(): Command {
     .action(async (dirs: string[], flags: TrainFlags) => {
       const { trainCommand } = await import('../training/command.js');
       process.exitCode = await trainCommand(dirs, flags);
+    });
+  const dirOption = () => new Option('--dir <modelDir>', 'the model folder (default: LIVENESS_MODEL_DIR, else the repository\'s models/)');
+  const models = program.command('models').description('liveness model packs: extra models beside fr_liveness (list, add, remove)');
+  models
+    .command('list', { isDefault: true })
+    .description('every declared pack: licence, sources, models, installed or not and where')
+    .addOption(dirOption())
+    .option('--json', 'one JSON array')
+    .action(async (flags: ModelsFlags) => {
+      const { listModels } = await import('./models.js');
+      process.exitCode = await listModels(flags);
+    });
+  models
+    .command('add')
+    .description('download a pack from its declared sources, verify size and sha256 of every file, install all or nothing')
+    .argument('<pack>', 'pack name, e.g. silent-face')
+    .addOption(dirOption())
+    .option('--from <dir>', 'install from a folder holding the files instead (offline, CI), e.g. ../shared/models/silent-face')
+    .option('--mirror <template>', 'download from your own mirror instead: a URL with {file}, e.g. https://mirror.example/packs/{file}')
+    .action(async (name: string, flags: AddFlags) => {
+      if (flags.from && flags.mirror) models.error('error: give either --from or --mirror, not both');
+      if (flags.mirror && !flags.mirror.includes('{file}')) models.error('error: --mirror needs {file} in the URL');
+      const { addModels } = await import('./models.js');
+      process.exitCode = await addModels(name, flags);
+    });
+  models
+    .command('remove')
+    .description('remove an installed pack (liveness then uses fr_liveness alone)')
+    .argument('<pack>', 'pack name')
+    .addOption(dirOption())
+    .action(async (name: string, flags: ModelsFlags) => {
+      const { removeModels } = await import('./models.js');
+      process.exitCode = await removeModels(name, flags);
     });
   return program;
 }
