@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { LOCAL_ENDPOINTS_FILE } from '../functions/cli/keys.js';
 import { isPlanName, PLAN_NAMES, type PlanName } from '../functions/commons/plans.js';
+import { activeLivenessModels, resolveModelDir } from '../functions/liveness/modelRegistry.js';
+import { installedPacks, PACKS } from '../functions/liveness/packs.js';
 import { startLocalStack } from './local/stack.js';
 import { NODE_SUPPORT_NOTICE } from './nodeSupport.js';
 
@@ -57,10 +59,14 @@ mkdirSync(opts.dataDir, { recursive: true });
 writeFileSync(endpointsFile, JSON.stringify({ url: stack.url, dynamoDbEndpoint: stack.dynamoDbEndpoint, s3Endpoint: stack.s3Endpoint, pid: process.pid }));
 
 const dev = stack.devApp!;
+const modelDir = resolveModelDir();
+const missingPacks = PACKS.filter((pack) => !installedPacks(modelDir).includes(pack)).map((pack) => `  (${pack.name} not installed: npx liveness models add ${pack.name})`);
+const livenessModels = [`  liveness models: ${activeLivenessModels(modelDir).map((m) => m.modelVersion).join(', ')}`, ...missingPacks].join('\n');
 const gateways = stack.workers > 0 ? `${stack.workers} gateway worker${stack.workers > 1 ? 's' : ''}` : 'gateway in this process';
 console.log(`
 open-liveness API on ${stack.url}   (${opts.inMemory ? 'in memory' : `data in ${opts.dataDir}/`}, ${gateways})
   DynamoDB Local ${stack.dynamoDbEndpoint}   S3 ${stack.s3Endpoint} (local only: no signature checks)
+${livenessModels}
   dev app: appId=${dev.appId}  appKey=${dev.appKey}${dev.rotated ? '   (new key: only hashes are stored)' : ''}
 
   # a photo every install has (face-api's demo, several faces)

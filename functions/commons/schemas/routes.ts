@@ -90,7 +90,19 @@ const HealthResponse = Obj({
   status: Type.Literal('success'),
   statusCode: Type.Literal(200),
   metadata: Obj({ requestId: Type.String() }),
-  result: Obj({ region: Type.String(), models: Type.Array(Obj({ id: Type.String(), version: Type.String(), modelVersion: Type.String() })) }),
+  result: Obj({
+    region: Type.String(),
+    models: Type.Array(Obj({ id: Type.String(), version: Type.String(), modelVersion: Type.String() })),
+    livenessModels: Type.Array(
+      Obj({
+        id: Type.String(),
+        version: Type.String(),
+        modelVersion: Type.String(),
+        pack: Type.Optional(Type.String({ description: 'the model pack it came from (absent: built in)' })),
+      }),
+      { description: 'the liveness models that decide here: fr_liveness, plus the models of each installed pack (docs/model-packs.md)' },
+    ),
+  }),
 });
 
 /** The OpenAPI document itself is served as an open JSON object. */
