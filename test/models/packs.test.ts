@@ -7,13 +7,12 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKS } from '../../functions/liveness/packs.js';
+import { SHARED_PACK, skipReasonWithoutPack } from '../helpers/packs.js';
 
 // Real files (../shared/models/silent-face), real commands (the CLI and the postinstall script), a real
 // HTTP server on 127.0.0.1 for the download path; every install goes into a temp model folder.
 const root = resolve(import.meta.dirname, '../..');
-const SHARED_PACK = resolve(root, '../shared/models/silent-face');
-const hasSharedPack = existsSync(join(SHARED_PACK, 'MiniFASNetV2.onnx'));
-if (!hasSharedPack) console.warn(`[skip] model packs: ${SHARED_PACK} is absent (the pack files are not shipped)`);
+const skip = skipReasonWithoutPack('liveness models');
 const pack = PACKS.find((p) => p.name === 'silent-face')!;
 const OFFLINE = 'silent-face: not installed (offline): liveness uses fr_liveness alone; see docs/model-packs.md';
 
@@ -29,7 +28,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 const liveness = (...args: string[]) => run(['--import', 'tsx', 'functions/cli/liveness.ts', ...args]);
 const postinstall = (env: NodeJS.ProcessEnv) => run(['models/packs.mjs', 'postinstall'], env);
 
-describe.skipIf(!hasSharedPack)('liveness models: the silent-face pack', () => {
+describe.skipIf(skip)('liveness models: the silent-face pack', () => {
   const work = mkdtempSync(join(tmpdir(), 'liveness-packs-'));
   const modelDirs: string[] = [];
   /** A fresh, empty model folder. */
