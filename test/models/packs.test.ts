@@ -183,6 +183,20 @@ describe.skipIf(skip)('liveness models: the silent-face pack', () => {
       expect(nothingInstalled(dir)).toEqual([]);
     });
 
+    it('postinstall gives up on a source that never answers, with the offline line and exit 0', async () => {
+      // Accepts the connection and stays silent, as a firewall that drops packets would; the bound is short here.
+      const silent = createServer(() => undefined);
+      await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+      try {
+        const port = (silent.address() as AddressInfo).port;
+        const result = await postinstall({ LIVENESS_MODEL_DIR: modelDir(), LIVENESS_PACKS_MIRROR: `http://127.0.0.1:${port}/{file}`, LIVENESS_PACKS_TIMEOUT_MS: '1500' });
+        expect(result).toMatchObject({ code: 0, stdout: `${OFFLINE}\n`, stderr: '' });
+      } finally {
+        silent.closeAllConnections();
+        await new Promise((done) => silent.close(done));
+      }
+    });
+
     it('postinstall installs from the mirror when it answers', async () => {
       const dir = modelDir();
       const result = await postinstall({ LIVENESS_MODEL_DIR: dir, LIVENESS_PACKS_MIRROR: `${base}/good/{file}` });
