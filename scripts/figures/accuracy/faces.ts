@@ -64,26 +64,15 @@ export function bySourceTable(s: EvaluationSummary): string {
   );
 }
 
-export const accuracyFaces: Figure = {
-  name: 'accuracy-faces',
+/** A table of `liveness eval ../shared/faces` at the default threshold. */
+const facesFigure = (name: string, table: (s: EvaluationSummary) => string): Figure => ({
+  name,
   kind: 'accuracy',
   command: 'npx liveness eval ../shared/faces',
   needs: ['faces'],
-  produce: async (context) => isoFiguresTable((await context.evaluation('faces')).summary),
-};
+  produce: async (context) => table((await context.evaluation('faces')).summary),
+});
 
-export const assessabilityFaces: Figure = {
-  name: 'assessability-faces',
-  kind: 'accuracy',
-  command: 'npx liveness eval ../shared/faces',
-  needs: ['faces'],
-  produce: async (context) => assessabilityTable((await context.evaluation('faces')).summary),
-};
-
-export const bySourceFaces: Figure = {
-  name: 'by-source-faces',
-  kind: 'accuracy',
-  command: 'npx liveness eval ../shared/faces',
-  needs: ['faces'],
-  produce: async (context) => bySourceTable((await context.evaluation('faces')).summary),
-};
+export const accuracyFaces = facesFigure('accuracy-faces', isoFiguresTable);
+export const assessabilityFaces = facesFigure('assessability-faces', assessabilityTable);
+export const bySourceFaces = facesFigure('by-source-faces', bySourceTable);

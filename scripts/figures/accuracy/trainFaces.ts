@@ -1,29 +1,16 @@
-import { type Figure } from '../figure.js';
+import type { EvaluationSummary } from '../../../functions/evaluation/summary.js';
+import type { Figure } from '../figure.js';
 import { assessabilityTable, bySourceTable, isoFiguresTable } from './faces.js';
 
-// The calibration run judges every image at the threshold it chooses, which is the shipped default.
-const COMMAND = 'npx liveness eval ../shared/train-faces --calibrate --target-apcer 0.05';
-
-export const accuracyTrainFaces: Figure = {
-  name: 'accuracy-train-faces',
+/** A table of the calibration run, which judges every image at the threshold it chooses: the shipped default. */
+const trainFacesFigure = (name: string, table: (s: EvaluationSummary) => string): Figure => ({
+  name,
   kind: 'accuracy',
-  command: COMMAND,
+  command: 'npx liveness eval ../shared/train-faces --calibrate --target-apcer 0.05',
   needs: ['train-faces'],
-  produce: async (context) => isoFiguresTable((await context.calibration()).summary),
-};
+  produce: async (context) => table((await context.calibration()).summary),
+});
 
-export const assessabilityTrainFaces: Figure = {
-  name: 'assessability-train-faces',
-  kind: 'accuracy',
-  command: COMMAND,
-  needs: ['train-faces'],
-  produce: async (context) => assessabilityTable((await context.calibration()).summary),
-};
-
-export const bySourceTrainFaces: Figure = {
-  name: 'by-source-train-faces',
-  kind: 'accuracy',
-  command: COMMAND,
-  needs: ['train-faces'],
-  produce: async (context) => bySourceTable((await context.calibration()).summary),
-};
+export const accuracyTrainFaces = trainFacesFigure('accuracy-train-faces', isoFiguresTable);
+export const assessabilityTrainFaces = trainFacesFigure('assessability-train-faces', assessabilityTable);
+export const bySourceTrainFaces = trainFacesFigure('by-source-train-faces', bySourceTable);
