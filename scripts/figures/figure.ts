@@ -10,7 +10,8 @@ export type SharedFolder = 'faces' | 'train-faces' | 'sequences';
  */
 export interface Figure {
   readonly name: string;
-  readonly kind: 'accuracy' | 'speed';
+  /** accuracy and size: recomputed exactly in the test; speed: recorded, only its shape is checked. */
+  readonly kind: 'accuracy' | 'size' | 'speed';
   /** What a reader runs to see the same figures. */
   readonly command: string;
   /** The ../shared folders it reads; without them the committed table is left as it is. */

@@ -7,6 +7,7 @@ import { sequencesComparison } from './accuracy/sequences.js';
 import { thresholdChoice, thresholdTradeoff } from './accuracy/threshold.js';
 import { accuracyTrainFaces, assessabilityTrainFaces, bySourceTrainFaces } from './accuracy/trainFaces.js';
 import type { Figure } from './figure.js';
+import { captureComponentSize } from './size/captureComponent.js';
 import { benchStages } from './speed/bench.js';
 import { benchCli } from './speed/benchCli.js';
 import { benchCold } from './speed/benchCold.js';
@@ -31,6 +32,7 @@ export const FIGURES: readonly Figure[] = [
   mergedVsFaster,
   assessabilityUtility,
   qualityStatusFaces,
+  captureComponentSize,
   benchStages,
   benchCli,
   benchHttpOneProcess,

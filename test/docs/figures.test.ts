@@ -65,22 +65,33 @@ describe('speed tables keep the shape of the bench output they quote (never a ti
   }
 });
 
-const accuracy = FIGURES.filter((f) => f.kind === 'accuracy');
-const missing = [...new Set(accuracy.flatMap((f) => f.needs))].filter((n) => !context.has(n));
+// Accuracy and size figures are recomputed exactly.
+const exact = FIGURES.filter((f) => f.kind !== 'speed');
+
+/** Compares the named figures (and files) with a fresh production; fails listing both versions of each that differs. */
+async function expectCommittedFiguresCurrent(names: readonly string[]): Promise<void> {
+  const outcomes = await updateFigures(context, { write: false, only: names });
+  for (const o of outcomes.filter((x) => x.status === 'skipped')) console.warn(`[skip] ${o.where} ${o.name}: ${o.reason}`);
+  const differing = outcomes.filter((o) => o.status === 'changed');
+  for (const o of differing) console.log(`${o.where} ${o.name} differs; committed:\n${o.committed}\nproduced:\n${o.produced}`);
+  expect(differing.map((o) => `${o.where}: ${o.name}`), 'run npm run docs:figures and commit the pages').toEqual([]);
+  expect(outcomes.filter((o) => o.status === 'same').length).toBeGreaterThan(0);
+}
+
+describe('exact tables that need no labelled images', () => {
+  it('are what the committed files produce (the head file\'s validation, the capture component\'s size)', async () => {
+    await expectCommittedFiguresCurrent(exact.filter((f) => f.needs.length === 0).map((f) => f.name));
+  });
+});
+
+const labelled = exact.filter((f) => f.needs.length > 0);
+const missing = [...new Set(labelled.flatMap((f) => f.needs))].filter((n) => !context.has(n));
 if (missing.length > 0) console.warn(`[skip] accuracy figures needing ${missing.map((n) => `../shared/${n}`).join(', ')}: absent (labelled images are not shipped)`);
 
 describe.skipIf(!context.has('faces'))('accuracy tables are exactly what the committed code and models produce on ../shared', () => {
   it(
     'every accuracy table and the evaluation/ files they quote match a fresh run (npm run docs:figures rewrites them)',
-    async () => {
-      const names = [...accuracy.map((f) => f.name), 'evaluation/tradeoff.txt', 'evaluation/assessability.txt'];
-      const outcomes = await updateFigures(context, { write: false, only: names });
-      for (const o of outcomes.filter((x) => x.status === 'skipped')) console.warn(`[skip] ${o.where} ${o.name}: ${o.reason}`);
-      const differing = outcomes.filter((o) => o.status === 'changed');
-      for (const o of differing) console.log(`${o.where} ${o.name} differs; committed:\n${o.committed}\nproduced:\n${o.produced}`);
-      expect(differing.map((o) => `${o.where}: ${o.name}`), 'run npm run docs:figures and commit the pages').toEqual([]);
-      expect(outcomes.filter((o) => o.status === 'same').length).toBeGreaterThan(0);
-    },
+    () => expectCommittedFiguresCurrent([...labelled.map((f) => f.name), 'evaluation/tradeoff.txt', 'evaluation/assessability.txt']),
     1_200_000,
   );
 });
