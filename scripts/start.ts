@@ -27,7 +27,7 @@ Environment:
   LIVENESS_DEV_APP_ID    dev app id (default dev-app)
   LIVENESS_DEV_APP_KEY   dev app key (default: a random key, printed; a new one on each start)
   LIVENESS_DEV_APP_PLAN  dev app plan: ${PLAN_NAMES.join(', ')} (default standard)
-  LIVENESS_*             any setting of functions/commons/config.ts (see README "Configuration")`,
+  LIVENESS_*             any setting of functions/commons/config.ts (see docs/configuration.md)`,
   )
   .parse();
 
