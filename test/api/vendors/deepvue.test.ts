@@ -147,7 +147,7 @@ describe('POST /v1/authorize (Deepvue drop-in), then /v1/liveness-check with the
     const ownToken = (await authorize(form(app.appId, app.appKey))).body.access_token as string;
     const tampered = ownToken.replace(/\.(\d+)\./, (_m, exp: string) => `.${Number(exp) + 86_400}.`);
     const expired = issueAccessToken({ appId: app.appId, keyHash: hashAppKey(app.appKey) }, new Date(Date.now() - 2 * ACCESS_TOKEN_TTL_SECONDS * 1000)).access_token;
-    for (const token of [othersToken, tampered, expired]) {
+    for (const token of [othersToken, tampered, expired, `${ownToken}x`, 'dvt_']) {
       const res = await deepvue({ image: selfie.toString('base64') }, { Authorization: `Bearer ${token}`, 'x-api-key': app.appKey });
       expect(res).toMatchObject({ status: 401, body: { detail: 'Not a valid token' } });
     }
