@@ -76,6 +76,7 @@ export const ROUTES: readonly GatewayRoute[] = [
   { method: 'GET', resource: '/v1/health', functionName: 'health', handler: handlerOf(() => import('../../functions/handlers/health.js')) },
   { method: 'GET', resource: '/v1/openapi.json', functionName: 'openapi', handler: handlerOf(() => import('../../functions/handlers/openapi.js')) },
   { method: 'POST', resource: '/liveness', functionName: 'youLive', handler: handlerOf(() => import('../../functions/handlers/vendors/youLive.js')) },
+  { method: 'POST', resource: '/v1/authorize', functionName: 'deepvueAuthorize', handler: handlerOf(() => import('../../functions/handlers/vendors/deepvueAuthorize.js')) },
   { method: 'POST', resource: '/v1/liveness-check', functionName: 'deepvue', handler: handlerOf(() => import('../../functions/handlers/vendors/deepvue.js')) },
   { method: 'POST', resource: '/api/v1/ml/liveness/', functionName: 'appIdLiveness', handler: handlerOf(() => import('../../functions/handlers/vendors/appIdLiveness.js')) },
   { method: 'POST', resource: '/v1/liveness/selfie', functionName: 'selfieLiveness', handler: handlerOf(() => import('../../functions/handlers/vendors/selfieLiveness.js')) },
