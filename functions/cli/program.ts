@@ -73,7 +73,7 @@ export function buildProgram(): Command {
       const files = await expandDirectories([...paths, ...listed]);
       if (flags.frames) flags.frames = await expandDirectories(flags.frames);
       if (!flags.frames && files.length === 0) {
-        command.error(paths.length + listed.length > 0 ? 'error: no image files found in the directories given' : 'error: give image files, directories, --files-from or --frames');
+        command.error(paths.length + listed.length > 0 ? 'error: no image files found in the directories given' : 'error: give image files or --frames (or directories, --files-from)');
       }
       if (flags.frames || flags.method === 'merged') {
         const { checkPresentations } = await import('./checkFrames.js');

@@ -15,7 +15,7 @@ import { TABLES, type TableName } from '../../functions/commons/tables.js';
 import { createTables, startDynamoDbLocal } from './dynamoDbLocal.js';
 import { demoSite } from './demoSite.js';
 import { createGateway, type GatewayRoute, type ProxyHandler } from './gateway.js';
-import type { ToWorker, WorkerOptions } from './worker.js';
+import type { FromWorker, ToWorker, WorkerOptions } from './worker.js';
 
 export interface LocalStackOptions {
   /** Gateway port; 0 picks a free one. */
@@ -213,8 +213,10 @@ async function startWorkers(count: number, gateway: WorkerOptions) {
         const worker = cluster.fork(env);
         forked.push(worker);
         return new Promise<number>((done, fail) => {
+          let why = '';
+          worker.on('message', (message: FromWorker) => message.type === 'listenFailed' && (why = `: ${message.message}`));
           worker.once('listening', (address) => done(address.port));
-          worker.once('exit', (code) => fail(new Error(`gateway worker exited (${code}) before listening`)));
+          worker.once('exit', (code) => fail(new Error(`gateway worker exited (${code}) before listening${why}`)));
         });
       }),
     );
