@@ -84,15 +84,16 @@ open-liveness API on ${stack.url}   (${opts.inMemory ? 'in memory' : `data in ${
 ${NODE_SUPPORT_NOTICE ? `\n${NODE_SUPPORT_NOTICE}\n` : ''}
 Ctrl-C stops everything (again to stop at once).`);
 
-let stopping = false;
+let stoppingSince: number | undefined;
 const shutdown = async (signal: string) => {
-  if (stopping) {
-    // A second Ctrl-C: do not wait for requests in progress (DynamoDB Local is killed on exit).
-    if (signal === 'SIGINT') process.exit(130);
+  if (stoppingSince !== undefined) {
+    // A second Ctrl-C: do not wait for requests in progress (DynamoDB Local is killed on exit). One within
+    // a second is the same Ctrl-C: `npm start` passes on the SIGINT the terminal already sent us.
+    if (signal === 'SIGINT' && Date.now() - stoppingSince > 1_000) process.exit(130);
     return;
   }
-  stopping = true;
-  console.log(`\n${signal}: stopping gateway (requests in progress get 5 s), S3 server and DynamoDB Local...`);
+  stoppingSince = Date.now();
+  console.log(`\n${signal}: stopping: new requests get 503, requests in progress get 5 s to arrive and then finish; then the S3 server and DynamoDB Local...`);
   rmSync(endpointsFile, { force: true });
   await stack.stop();
   process.exit(0);

@@ -31,7 +31,7 @@ export interface LocalStackOptions {
    * in this process). 0 (default) serves from this process, as tests that change its state need.
    */
   readonly workers?: number;
-  /** On stop, how long requests in progress may take before they are answered 503; default 5 s. */
+  /** On stop, how long requests in progress may take to reach a function before they are answered 503; default 5 s. */
   readonly stopGraceMs?: number;
   /** Serve the capture component and its demo at /demo/ (sessions made with the dev app). */
   readonly demo?: boolean;
@@ -197,7 +197,8 @@ async function startWorkers(count: number, gateway: WorkerOptions) {
         (worker) =>
           new Promise<void>((done) => {
             if (worker.isDead()) return done();
-            const force = setTimeout(() => worker.process.kill('SIGKILL'), graceMs + 5_000);
+            // Functions in progress finish within their timeout (29 s by default) after the grace.
+            const force = setTimeout(() => worker.process.kill('SIGKILL'), graceMs + 40_000);
             worker.once('exit', () => {
               clearTimeout(force);
               done();
