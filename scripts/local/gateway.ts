@@ -267,8 +267,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         succeed: () => undefined,
       };
       const handler = await match.route.handler();
-      // Answered meanwhile (shutdown, client gone): the function must not run, or it would log an unanswered check.
-      if (res.headersSent || res.destroyed) return;
+      // Answered 503 meanwhile (shutdown): the function must not run, or it would log a check the client never got.
+      if (res.headersSent) return;
       invoked.add(scope);
       // The function's own timeout answers first (middy); this is the gateway's, should a handler hang.
       let deadline: NodeJS.Timeout | undefined;
