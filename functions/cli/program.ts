@@ -38,8 +38,9 @@ export function buildProgram(): Command {
   program
     .command('check')
     .description('check image files (JPEG, PNG, WebP, BMP) without any server; exits 2 if any file could not be checked')
-    .argument('[image...]', 'image files (each judged alone)')
-    .option('--frames <files...>', 'frames of one capture, in time order (1 to 8), judged as one presentation (default method: merged)')
+    .argument('[image...]', 'image files or directories (each image judged alone; a directory: the .jpg .jpeg .png .webp .bmp files in it, by name)')
+    .option('--files-from <list>', 'also check the paths listed in this file, one a line (- reads standard input): for more files than a command line holds')
+    .option('--frames <files...>', 'frames of one capture, in time order (1 to 8), judged as one presentation (default method: merged); a directory gives its images by name')
     .addOption(
       new Option('--method <level>', 'faster: one frame, the raw fr_liveness score; merged: every frame, fused by the learned head (models/liveness_head.json)')
         .choices(['faster', 'merged']),
@@ -66,9 +67,15 @@ export function buildProgram(): Command {
         .choices(['basic', 'full'])
         .default('basic'),
     )
-    .action(async (files: string[], flags: FramesFlags, command: Command) => {
-      if (flags.frames && files.length > 0) command.error('error: give either image files or --frames, not both');
-      if (!flags.frames && files.length === 0) command.error('error: give image files or --frames');
+    .action(async (paths: string[], flags: FramesFlags & { filesFrom?: string }, command: Command) => {
+      const { expandDirectories, readPathList } = await import('./imageFiles.js');
+      if (flags.frames && (paths.length > 0 || flags.filesFrom)) command.error('error: give either image files or --frames, not both');
+      const listed = flags.filesFrom ? await readPathList(flags.filesFrom).catch((error: Error) => command.error(`error: ${error.message}`)) : [];
+      const files = await expandDirectories([...paths, ...listed]);
+      if (flags.frames) flags.frames = await expandDirectories(flags.frames);
+      if (!flags.frames && files.length === 0) {
+        command.error(paths.length + listed.length > 0 ? 'error: no image files found in the directories given' : 'error: give image files or --frames (or directories, --files-from)');
+      }
       if (flags.frames || flags.method === 'merged') {
         const { checkPresentations } = await import('./checkFrames.js');
         process.exitCode = await checkPresentations(flags.frames ? [flags.frames] : files.map((f) => [f]), flags);

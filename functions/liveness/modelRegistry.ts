@@ -6,6 +6,12 @@ import manifest from '../../models/manifest.json' with { type: 'json' };
 import { LivenessError } from './errors.js';
 import { installedPacks } from './packs.js';
 
+// onnxruntime >= 1.29 starts Microsoft's 1DS telemetry on Linux and macOS when its environment is created
+// (first session): it uploads process facts and parses /proc/self/cmdline recursively, which overflows the
+// stack for a long command line (`liveness check` with ~1000 files segfaulted). A self-hosted liveness
+// service sends nothing to third parties (unless its operator has set ORT_DISABLE_TELEMETRY otherwise).
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 export type ModelId =
   | 'fr_detect'
   | 'fr_liveness'
