@@ -96,7 +96,8 @@ export class MergedLiveness {
     };
     const selection = options.selection ?? 'CLOSEST_TO_CAMERA';
     // The reported frame's check() scores its crop with the embedding model, whose run the head reuses.
-    const check = (i: number) => this.engine.check(frames[i]!, { ...options, livenessEvidence: true });
+    // Today's head reads fr_liveness evidence only, so the pack's models are not run for it (issue 18 item 7 is open).
+    const check = (i: number) => this.engine.check(frames[i]!, { ...options, livenessModels: 'fr_liveness', livenessEvidence: true });
 
     // The usual case: the first frame has a face, and its check() also gives its pixels and faces.
     let base = await check(0).catch((error: unknown) => {
@@ -151,7 +152,8 @@ export class MergedLiveness {
       scores.push(frameLiveProbability(this.head, evidence));
     }
     const score = aggregateFrameScores(scores.filter((s): s is number => s !== null));
-    const liveness = { score, probabilities: [score, 1 - score] };
+    const mergedVersion = `${headVersion(this.head)}+${modelVersion(modelSpec('fr_liveness_embedding'))}`;
+    const liveness = { score, probabilities: [score, 1 - score], models: [{ model: mergedVersion, score, probabilities: [score, 1 - score] }] };
     // The reported frame's framing decides whether the model can judge this capture at all (never pass a tight crop).
     const decision = decideLiveness(
       liveness,
@@ -173,7 +175,7 @@ export class MergedLiveness {
       liveness,
       decision,
       quality,
-      modelVersion: `${headVersion(this.head)}+${modelVersion(modelSpec('fr_liveness_embedding'))}`,
+      modelVersion: mergedVersion,
       method: 'merged',
       frames: {
         count: frames.length,
