@@ -12,11 +12,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chooseBalancedThreshold, leaveOneSourceOut } from '../functions/evaluation/calibration.js';
-import { type LabelledImage, readLabelledSet } from '../functions/evaluation/dataset.js';
 import { rocAuc } from '../functions/evaluation/metrics.js';
 import { compareMethods, type LivenessMethod, methodComparisonMarkdown, rescore, ruleMethod } from '../functions/evaluation/modelComparison.js';
 import { runEvaluation, type SampleResult } from '../functions/evaluation/runner.js';
-import { isSequenceSet, readSequenceSet } from '../functions/evaluation/sequences.js';
+import { labelledFrames } from '../functions/evaluation/sequences.js';
 import { isDecided } from '../functions/evaluation/summary.js';
 import { DEFAULT_THRESHOLD, LivenessEngine } from '../functions/liveness/engine.js';
 import type { FusionDeclaration, FusionRule } from '../functions/liveness/fusion.js';
@@ -44,20 +43,6 @@ const engine = new LivenessEngine(new ModelRegistry({ packs: [{ name: PACK, dir:
 const allModels = ['fr_liveness', ...pack.models.map((m) => m.id)];
 const packModels = pack.models.map((m) => m.id);
 
-/** Every labelled image of the folders; a sequence folder gives each of its frames, grouped by source. */
-async function labelledImages(dir: string): Promise<{ id: string; image: LabelledImage }[]> {
-  if (await isSequenceSet(dir)) {
-    const set = await readSequenceSet(dir);
-    return set.presentations.flatMap((p) =>
-      p.paths.map((path) => {
-        const file = `${p.id}/${basename(path)}`;
-        return { id: `${basename(dir)}/${file}`, image: { file, path, label: p.label, attackType: p.attackType, group: p.group } };
-      }),
-    );
-  }
-  return (await readLabelledSet(dir)).images.map((image) => ({ id: `${basename(dir)}/${image.file}`, image }));
-}
-
 /** Per-image results with every model's score, cached by image id for one set of models and decode limits. */
 async function scoredSamples(): Promise<SampleResult[]> {
   const cacheFile = join(root, 'out/training/fusion-samples.json');
@@ -65,7 +50,9 @@ async function scoredSamples(): Promise<SampleResult[]> {
   const stored = existsSync(cacheFile) ? JSON.parse(await readFile(cacheFile, 'utf8')) : undefined;
   const cache: Record<string, SampleResult> = stored?.pipeline === pipeline ? stored.entries : {};
   const samples: SampleResult[] = [];
-  const images = (await Promise.all(folders.map(labelledImages))).flat();
+  const images = (
+    await Promise.all(folders.map(async (dir) => (await labelledFrames(dir)).map((image) => ({ id: `${basename(dir)}/${image.file}`, image }))))
+  ).flat();
   for (const [i, { id, image }] of images.entries()) {
     cache[id] ??= (await runEvaluation(engine, [image], { threshold: 0.5, livenessModels: 'fusion' }))[0]!;
     samples.push({ ...cache[id], file: id });

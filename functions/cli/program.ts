@@ -95,6 +95,8 @@ export function buildProgram(): Command {
       '--holdout-training <dirs>',
       'with the comparison: comma-separated training folders; sources the shipped head was trained on are scored by the head refitted without them',
     )
+    .option('--compare-models', 'fr_liveness alone, the model pack alone and their fusion side by side (markdown tables; needs the pack)')
+    .option('--pack-dir <dir>', 'with --compare-models: the silent-face pack files in this folder instead of the installed pack')
     .action(async (dir: string, flags: EvalFlags) => {
       const { evalCommand } = await import('../evaluation/command.js');
       process.exitCode = await evalCommand(dir, flags);
