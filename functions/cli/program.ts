@@ -111,6 +111,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'where to write the head', 'models/liveness_head.json')
     .option('--cache <file>', 'evidence cache (model outputs per image; never pixels)', DEFAULT_FEATURE_CACHE)
     .option('--seed <n>', 'recorded in the head (the fit itself is deterministic)', (v) => Number.parseInt(v, 10), 1)
+    .option('--pack-dir <dir>', "the silent-face pack's files: its models' scores join the evidence (write the head to models/liveness_head.silent-face.json)")
     .action(async (dirs: string[], flags: TrainFlags) => {
       const { trainCommand } = await import('../training/command.js');
       process.exitCode = await trainCommand(dirs, flags);

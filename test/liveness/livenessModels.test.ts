@@ -7,7 +7,9 @@ import { DEFAULT_THRESHOLD, LivenessEngine } from '../../functions/liveness/engi
 import { fuseProbabilities, FUSIONS } from '../../functions/liveness/fusion.js';
 import { ModelRegistry } from '../../functions/liveness/modelRegistry.js';
 import { mappedFaceBox } from '../../functions/liveness/stages/score.js';
+import { MergedLiveness } from '../../functions/liveness/merged/MergedLiveness.js';
 import { labelledImages, skipReasonWithoutFaces } from '../helpers/faces.js';
+import { sequenceFrames, skipReasonWithoutSequences } from '../helpers/sequences.js';
 
 /** The pack's files beside the project (never committed): the tests point the engine at them, never at an installed pack. */
 const SHARED_PACK = resolve(import.meta.dirname, '../../../shared/models/silent-face');
@@ -117,3 +119,24 @@ describe.skipIf(skipWithoutPack('fr_liveness with the silent-face pack'))('fr_li
     }
   });
 });
+
+describe.skipIf(skipWithoutPack('the merged level with the silent-face pack') || skipReasonWithoutSequences('the merged level with the silent-face pack'))(
+  'the merged level with and without the silent-face pack',
+  () => {
+    it("uses the head trained on the pack's evidence when the pack is loaded, and today's head without it", async () => {
+      const withPack = new MergedLiveness(new LivenessEngine(new ModelRegistry({ packs: [{ name: 'silent-face', dir: SHARED_PACK }] })));
+      const without = new MergedLiveness(new LivenessEngine(new ModelRegistry({ packs: [] })));
+      expect(without.head.id).toBe('liveness_head');
+      expect(withPack.head.id).toBe('liveness_head_silent_face');
+      const frames = sequenceFrames('live/zubair-real-01');
+      const [a, b] = [await withPack.checkFrames(frames), await without.checkFrames(frames)];
+      for (const x of [a, b]) {
+        expect(x.frames.scores.every((s) => s === null || (s >= 0 && s <= 1))).toBe(true);
+        expect(x.liveness.models).toHaveLength(1);
+      }
+      expect(b.modelVersion).toMatch(/^liveness_head@1\.0\.0#[0-9a-f]{8}\+fr_liveness_embedding@[^+]+$/);
+      if (withPack.head.featureSet.endsWith('+pack')) expect(a.modelVersion).toContain('+silent_face_v2@1.0.0#4eed38f0+silent_face_v1se@');
+      expect(a.frames.count).toBe(frames.length);
+    });
+  },
+);
