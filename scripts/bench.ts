@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     console.log('no model pack installed: fr_liveness alone decides (npx liveness models add silent-face to measure the fusion)');
   }
   console.log(`1920x1440 end to end / 640x480 end to end = ${(large / vga).toFixed(2)}x (target <= 1.5x)`);
-  console.log(`peak RSS so far (two models) ${peakRssMiB().toFixed(0)} MiB`);
+  console.log(`peak RSS so far (fr_detect + ${livenessModels.length} liveness models) ${peakRssMiB().toFixed(0)} MiB`);
 
   // Optional stages (issue 5): each quality-check family and attribute on the same 640x480 image.
   await benchOptionalStages(engine, vgaBytes, ITERATIONS);
