@@ -89,7 +89,7 @@ export interface RegistryOptions {
   readonly threads?: number;
   /**
    * Model packs to load and the folder holding each one's files; default: the packs installed in
-   * `<modelDir>/packs/<name>`. `[]` runs without any (today's fr_liveness alone).
+   * `<modelDir>/packs/<name>` (none when LIVENESS_PACKS=none). `[]` runs without any (fr_liveness alone).
    */
   readonly packs?: readonly { readonly name: string; readonly dir: string }[];
 }
@@ -116,7 +116,9 @@ export class ModelRegistry {
           if (!pack) throw new LivenessError('MODEL_UNAVAILABLE', `no model pack is declared as ${name}`);
           return { pack, dir };
         })
-      : installedPacks(this.modelDir).map((pack) => ({ pack, dir: packDir(this.modelDir, pack.name) }));
+      : process.env.LIVENESS_PACKS === 'none'
+        ? [] // fr_liveness alone even with a pack installed (the test suite; a deployment that opts out)
+        : installedPacks(this.modelDir).map((pack) => ({ pack, dir: packDir(this.modelDir, pack.name) }));
   }
 
   /** The liveness models the loaded packs add, in declaration order. */

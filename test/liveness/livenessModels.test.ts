@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rocAuc } from '../../functions/evaluation/metrics.js';
@@ -47,6 +48,30 @@ describe('liveness models are declarations', () => {
     const engine = new LivenessEngine(new ModelRegistry({ packs: [] }));
     expect(engine.defaultLivenessModels).toBe('fr_liveness');
     expect(() => engine.livenessPlan('fusion')).toThrow(/need an installed model pack/);
+  });
+});
+
+describe.skipIf(skipWithoutPack('an installed pack'))('an installed pack', () => {
+  it('is loaded from <modelDir>/packs/silent-face by default, and ignored with LIVENESS_PACKS=none', () => {
+    const modelDir = mkdtempSync(join(tmpdir(), 'liveness-models-'));
+    try {
+      mkdirSync(join(modelDir, 'packs/silent-face'), { recursive: true });
+      for (const file of ['MiniFASNetV2.onnx', 'MiniFASNetV1SE.onnx']) copyFileSync(join(SHARED_PACK, file), join(modelDir, 'packs/silent-face', file));
+      const saved = process.env.LIVENESS_PACKS;
+      try {
+        process.env.LIVENESS_PACKS = 'none';
+        expect(new ModelRegistry({ modelDir }).packs).toEqual([]);
+        delete process.env.LIVENESS_PACKS;
+        const loaded = new ModelRegistry({ modelDir });
+        expect(loaded.packs.map((p) => p.dir)).toEqual([join(modelDir, 'packs/silent-face')]);
+        expect(loaded.packModels.map((m) => m.id)).toEqual(['silent_face_v2', 'silent_face_v1se']);
+      } finally {
+        if (saved === undefined) delete process.env.LIVENESS_PACKS;
+        else process.env.LIVENESS_PACKS = saved;
+      }
+    } finally {
+      rmSync(modelDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -64,7 +64,7 @@ const sameBox = (a: FaceBox, b: FaceBox) => a.x1 === b.x1 && a.y1 === b.y1 && a.
 /**
  * Level 2 ("merged"): 1-8 frames of one capture. The first frame with a face goes through the
  * engine's own `check()` (box, quality, attributes); every frame is then followed for consistency
- * and scored by the learned head over fr_liveness evidence, and the frame scores are aggregated.
+ * and scored by the learned head over fr_liveness evidence (and a model pack's, when loaded), and the frame scores are aggregated.
  */
 export class MergedLiveness {
   readonly head: LivenessHead & { sha256: string };
