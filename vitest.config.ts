@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // The suite runs as a fresh clone would, pack installed or not; pack tests give the pack's folder explicitly.
+    env: { LIVENESS_PACKS: 'none' },
     reporters: ['default'],
   },
 });

@@ -65,6 +65,7 @@ export async function checkImage(engine: LivenessEngine, file: string, prepared:
     return {
       stdout:
         `${printableName(file)}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence}${notAssessable} ` +
+        (liveFace.models.length > 1 ? `models=${liveFace.models.map((m) => `${m.model.split('@')[0]}:${m.score.toFixed(3)}`).join(',')} ` : '') +
         `faces=${face.facesDetected} box=${box.left},${box.top},${box.width}x${box.height} quality=${details.qualityStatus}` +
         (summary.action === 'pass' ? '' : ` action=${summary.action} (${summary.details.map((d) => `${d.code} ${d.message}`).join('; ')})`),
       failed: false,

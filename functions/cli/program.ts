@@ -103,6 +103,8 @@ export function buildProgram(): Command {
       '--holdout-training <dirs>',
       'with the comparison: comma-separated training folders; sources the shipped head was trained on are scored by the head refitted without them',
     )
+    .option('--compare-models', 'fr_liveness alone, the model pack alone and their fusion side by side (markdown tables; needs the pack)')
+    .option('--pack-dir <dir>', 'with --compare-models: the silent-face pack files in this folder instead of the installed pack')
     .action(async (dir: string, flags: EvalFlags) => {
       const { evalCommand } = await import('../evaluation/command.js');
       process.exitCode = await evalCommand(dir, flags);
@@ -117,6 +119,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'where to write the head', 'models/liveness_head.json')
     .option('--cache <file>', 'evidence cache (model outputs per image; never pixels)', DEFAULT_FEATURE_CACHE)
     .option('--seed <n>', 'recorded in the head (the fit itself is deterministic)', (v) => Number.parseInt(v, 10), 1)
+    .option('--pack-dir <dir>', "the silent-face pack's files: its models' scores join the evidence (write the head to models/liveness_head.silent-face.json)")
     .action(async (dirs: string[], flags: TrainFlags) => {
       const { trainCommand } = await import('../training/command.js');
       process.exitCode = await trainCommand(dirs, flags);

@@ -1,4 +1,4 @@
-import { compareCommand } from './compareCommand.js';
+import { compareCommand, compareModelsCommand } from './compareCommand.js';
 import { DatasetError, readLabelledSet } from './dataset.js';
 import { evaluateSet } from './evaluate.js';
 import { formatRun } from './format.js';
@@ -17,6 +17,10 @@ export interface EvalFlags {
   readonly compare?: boolean;
   /** With the comparison: training folders to refit the head without each source it saw. */
   readonly holdoutTraining?: string;
+  /** fr_liveness alone, the pack alone and the fusion side by side. */
+  readonly compareModels?: boolean;
+  /** With compareModels: the pack's files here rather than installed. */
+  readonly packDir?: string;
 }
 
 /** `liveness eval <dir>`: returns the exit code (0 done, 2 the set or the options cannot be used). */
@@ -28,6 +32,7 @@ export async function evalCommand(dir: string, flags: EvalFlags): Promise<number
     if (!flags.calibrate && flags.split !== undefined) {
       throw new SplitError('--split only applies with --calibrate');
     }
+    if (flags.compareModels) return await compareModelsCommand(dir, flags);
     if (flags.compare || (await isSequenceSet(dir))) return await compareCommand(dir, flags);
     const set = await readLabelledSet(dir);
     const progress = !flags.json && process.stderr.isTTY;

@@ -1,11 +1,15 @@
-import { LivenessEngine } from '../liveness/engine.js';
+import { DEFAULT_THRESHOLD, LivenessEngine } from '../liveness/engine.js';
+import { fusionFor } from '../liveness/fusion.js';
+import { ModelRegistry } from '../liveness/modelRegistry.js';
 import { MergedLiveness } from '../liveness/merged/MergedLiveness.js';
 import { DEFAULT_FEATURE_CACHE } from '../training/featureCache.js';
 import { extractFeatures } from '../training/features.js';
 import { headWithoutSource } from '../training/train.js';
 import { comparePresentations, formatComparison, type MethodComparison, summarizeComparison } from './compareMethods.js';
 import { SplitError } from './split.js';
-import { readPresentations } from './sequences.js';
+import { compareMethods, methodComparisonMarkdown, packMethods } from './modelComparison.js';
+import { runEvaluation } from './runner.js';
+import { labelledFrames, readPresentations } from './sequences.js';
 
 /** The parts of `liveness eval`'s flags the comparison reads. */
 export interface CompareFlags {
@@ -58,5 +62,30 @@ export async function compareCommand(dir: string, flags: CompareFlags): Promise<
   });
   if (progress) process.stderr.write('\r\x1b[K');
   console.log(flags.json ? JSON.stringify(comparison, null, 2) : formatComparison(comparison));
+  return 0;
+}
+
+/**
+ * `liveness eval --compare-models`: every image (each frame of a sequences folder) scored once by
+ * fr_liveness and the pack's models, then fr_liveness alone, the pack alone and the fusion each
+ * decided at its own calibrated default.
+ */
+export async function compareModelsCommand(dir: string, flags: CompareFlags & { readonly packDir?: string }): Promise<number> {
+  if (flags.calibrate || flags.threshold !== undefined) {
+    throw new SplitError("the model comparison uses each method's calibrated default: drop --calibrate and --threshold");
+  }
+  const images = await labelledFrames(dir);
+  const engine = new LivenessEngine(new ModelRegistry(flags.packDir ? { packs: [{ name: 'silent-face', dir: flags.packDir }] } : {}));
+  const fusion = engine.models.packs.map(({ pack }) => fusionFor(pack.name)).find((f) => f !== undefined);
+  if (!fusion) throw new SplitError('--compare-models needs the model pack: npx liveness models add silent-face, or --pack-dir DIR');
+  const progress = !flags.json && process.stderr.isTTY;
+  const samples = await runEvaluation(engine, images, {
+    threshold: DEFAULT_THRESHOLD,
+    livenessModels: 'fusion',
+    ...(progress ? { onSample: (done: number, total: number) => process.stderr.write(`\r${done}/${total} images`) } : {}),
+  });
+  if (progress) process.stderr.write('\r\x1b[K');
+  const rows = compareMethods(samples, packMethods(fusion, DEFAULT_THRESHOLD));
+  console.log(flags.json ? JSON.stringify(rows.map(({ method, threshold, meanSourceAuc, all, summary }) => ({ method, threshold, meanSourceAuc, all, summary })), null, 2) : methodComparisonMarkdown(rows));
   return 0;
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type ErrorReason, errorSummaryFor, summaryFor } from '../commons/decisionRules.js';
 import type { QualityStatus } from '../liveness/quality/types.js';
 import { resolveRules, summarize } from '../liveness/rules/index.js';
-import type { LivenessEngine } from '../liveness/engine.js';
+import type { LivenessEngine, LivenessModelChoice } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
 import { decideLiveness } from '../liveness/stages/decide.js';
 import type { LabelledImage } from './dataset.js';
@@ -17,6 +17,8 @@ export interface SampleResult {
   readonly outcome: 'scored' | 'noFace' | 'error';
   /** Live probability from the engine; null when not scored. */
   readonly score: number | null;
+  /** Each liveness model's own live probability, by model id (fr_liveness, silent_face_v2, ...), when scored. */
+  readonly modelScores?: Readonly<Record<string, number>>;
   /** The engine's decision at the evaluated threshold (decision.value); null when not scored. */
   readonly decision: 'yes' | 'no' | null;
   readonly confidence: 'high' | 'low' | null;
@@ -40,6 +42,8 @@ export interface RunOptions {
   readonly threshold: number;
   /** Decision rules document the API would apply (a plan's `rules`). */
   readonly rules?: string;
+  /** Which liveness models decide (default: the engine's); every model's own score is kept either way. */
+  readonly livenessModels?: LivenessModelChoice;
   /** Called after each image, e.g. for a progress line. */
   readonly onSample?: (done: number, total: number, sample: SampleResult) => void;
 }
@@ -67,11 +71,15 @@ export async function runEvaluation(
     const base = { file: image.file, label: image.label, attackType: image.attackType, group: image.group };
     let result: SampleResult;
     try {
-      const assessment = await engine.check(await readFile(image.path), { threshold: options.threshold });
+      const assessment = await engine.check(await readFile(image.path), {
+        threshold: options.threshold,
+        ...(options.livenessModels ? { livenessModels: options.livenessModels } : {}),
+      });
       result = {
         ...base,
         outcome: 'scored',
         score: assessment.liveness.score,
+        modelScores: Object.fromEntries(assessment.liveness.models.map((m) => [m.model.split('@')[0]!, m.score])),
         decision: assessment.decision.value,
         confidence: assessment.decision.confidence,
         facesDetected: assessment.faces.length,

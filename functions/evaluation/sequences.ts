@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DatasetError, readLabelledSet } from './dataset.js';
+import { basename, join } from 'node:path';
+import { DatasetError, type LabelledImage, readLabelledSet } from './dataset.js';
 
 /** One presentation to judge: a single image, or the frames of one short capture in time order. */
 export interface LabelledPresentation {
@@ -76,4 +76,13 @@ export async function readPresentations(root: string): Promise<PresentationSet> 
       group: image.group,
     })),
   };
+}
+
+/** Every labelled image of a folder; a sequences folder gives each of its frames (file `<seq>/<frame>`, grouped by source). */
+export async function labelledFrames(root: string): Promise<LabelledImage[]> {
+  if (!(await isSequenceSet(root))) return [...(await readLabelledSet(root)).images];
+  const set = await readSequenceSet(root);
+  return set.presentations.flatMap((p) =>
+    p.paths.map((path) => ({ file: `${p.id}/${basename(path)}`, path, label: p.label, attackType: p.attackType, group: p.group })),
+  );
 }

@@ -54,7 +54,15 @@ export function livenessDetails(a: LivenessAssessment) {
   const checks = qualityChecksDetails(a);
   return {
     // assessable beside the value: false means no verdict (value "no", confidence "low"): retake, never a spoof.
-    liveFace: { value: a.decision.value, confidence: a.decision.confidence, score: round(a.decision.score), assessable: a.decision.assessable },
+    liveFace: {
+      value: a.decision.value,
+      confidence: a.decision.confidence,
+      score: round(a.decision.score),
+      assessable: a.decision.assessable,
+      // Every model that decided and its own score; with several, how they became `score`.
+      models: a.liveness.models.map((m) => ({ model: m.model, score: round(m.score) })),
+      ...(a.liveness.fusion ? { fusion: a.liveness.fusion } : {}),
+    },
     assessability: assessabilityDetails(a),
     face: {
       boundingBox: a.boundingBox,

@@ -1,13 +1,14 @@
 import sharp from 'sharp';
 import { type AttributeModelStage, type AttributeName, attributeFamilies, type FaceAttributes, measureAttributes } from './attributes/index.js';
 import { LivenessError } from './errors.js';
-import { type ModelRegistry, modelSpec, modelVersion, sharedModelRegistry } from './modelRegistry.js';
+import { type DeclaredModelSpec, type ModelRegistry, modelSpec, modelVersion, sharedModelRegistry } from './modelRegistry.js';
+import { describeFusion, type FusionCalibration, fusionFor, fuseModelScores, type FusionRule } from './fusion.js';
 import { type DecodeLimits, DEFAULT_DECODE_LIMITS, decodeImage } from './stages/decode.js';
 import { type AssessabilityConfig, assessFraming, exposureNotAssessable } from './stages/assess.js';
 import { decideLiveness } from './stages/decide.js';
 import { normaliseExposure } from './stages/exposure.js';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions, detectFaces } from './stages/detect.js';
-import { type CropEvidence, scoreLiveness } from './stages/score.js';
+import { type CropEvidence, livenessConventions, scoreWithModel } from './stages/score.js';
 import { selectFace, toBoundingBox } from './stages/select.js';
 import {
   DEFAULT_QUALITY_CONFIG,
@@ -27,6 +28,7 @@ import type {
   FaceBox,
   LivenessDecision,
   LivenessScore,
+  ModelScore,
   SelectionCriteria,
 } from './types.js';
 
@@ -48,8 +50,33 @@ export const DEFAULT_BORDERLINE = calibration?.borderline ?? 0.15;
 /** The achieved crop scale under which the model is not asked to judge (models/manifest.json). */
 export const DEFAULT_MIN_CROP_SCALE = calibration?.assessability?.minCropScale ?? 1.8;
 
+/**
+ * Which liveness models judge a face: fr_liveness alone (today's, and the default without a pack),
+ * an installed pack's models alone, or all of them fused (the default with a pack).
+ */
+export type LivenessModelChoice = 'fr_liveness' | 'pack' | 'fusion';
+export const LIVENESS_MODEL_CHOICES: readonly LivenessModelChoice[] = ['fr_liveness', 'pack', 'fusion'];
+
+/** The models a choice runs, how their scores become one, and the calibrated threshold for that score. */
+export interface LivenessPlan {
+  readonly choice: LivenessModelChoice;
+  readonly specs: readonly DeclaredModelSpec[];
+  /** Absent for fr_liveness alone: its score is the answer. */
+  readonly rule?: FusionRule;
+  readonly calibration: FusionCalibration;
+}
+
+/** The face's liveness: the one score that is decided on, and each model's own. */
+export interface FusedLivenessScore extends LivenessScore {
+  readonly models: readonly ModelScore[];
+  /** How the models' scores became `score` (e.g. "meanLogOdds of fr_liveness, silent_face_v2, silent_face_v1se"); absent for one model. */
+  readonly fusion?: string;
+}
+
 export interface CheckOptions {
   readonly threshold?: number;
+  /** Which liveness models decide (default: the fusion when a pack is installed, else fr_liveness alone). */
+  readonly livenessModels?: LivenessModelChoice;
   readonly selection?: SelectionCriteria;
   /** HyperVerge `qualityChecks.*` to answer; only these are computed (and only their models run). */
   readonly qualityChecks?: readonly QualityCheckName[];
@@ -100,13 +127,14 @@ export interface LivenessAssessment {
   readonly faces: readonly FaceBox[];
   readonly face: FaceBox;
   readonly boundingBox: BoundingBox;
-  readonly liveness: LivenessScore;
+  readonly liveness: FusedLivenessScore;
   /** The scored crop's logits and embedding, when `livenessEvidence` asked for them. */
   readonly livenessEvidence?: CropEvidence;
   /** Whether the model could judge this face (context available, camera exposure usable), and the measures behind it. */
   readonly assessability: Assessability;
   readonly decision: LivenessDecision;
   readonly selection: SelectionCriteria;
+  /** Every liveness model that decided, comma-separated (e.g. "fr_liveness@0.0.1#afa783b7"). */
   readonly modelVersion: string;
   /** Image quality: status, every failure, measurements, and the requested checks. */
   readonly quality: QualityAssessment;
@@ -138,7 +166,46 @@ export class LivenessEngine {
 
   /** Load the models every request needs; call at process start (Lambda init). */
   warmUp(): Promise<void> {
-    return this.models.preload(['fr_detect', 'fr_liveness']);
+    return this.models.preload(['fr_detect', ...this.livenessPlan().specs.map((s) => s.id)]);
+  }
+
+  /** The liveness models of a check: the fusion when a pack is loaded, else fr_liveness alone. */
+  get defaultLivenessModels(): LivenessModelChoice {
+    return this.models.packs.some(({ pack }) => fusionFor(pack.name)) ? 'fusion' : 'fr_liveness';
+  }
+
+  /** What a choice of liveness models runs and decides at; a pack choice without a pack loaded is refused. */
+  livenessPlan(choice: LivenessModelChoice = this.defaultLivenessModels): LivenessPlan {
+    if (choice === 'fr_liveness') {
+      return { choice, specs: [livenessSpec], calibration: { threshold: this.config.threshold, borderline: this.config.borderline } };
+    }
+    const fusion = this.models.packs.map(({ pack }) => fusionFor(pack.name)).find((f) => f !== undefined);
+    if (!fusion) {
+      throw new LivenessError('MODEL_UNAVAILABLE', `liveness models "${choice}" need an installed model pack: run \`npx liveness models add silent-face\``);
+    }
+    const { fusion: rule, calibration } = choice === 'pack' ? fusion.packAlone : fusion;
+    return { choice, specs: rule.models.map((id) => this.models.spec(id)), rule, calibration };
+  }
+
+  /** Stage 5: each planned model on its own crop of the same camera pixels, then one score. */
+  async scoreFace(
+    image: DecodedImage,
+    face: FaceBox,
+    plan: LivenessPlan,
+    evidence = false,
+  ): Promise<{ liveness: FusedLivenessScore; evidence?: CropEvidence }> {
+    const scored: (ModelScore & { id: string; evidence?: CropEvidence })[] = [];
+    for (const spec of plan.specs) {
+      const wantEvidence = evidence && spec.id === livenessSpec.id;
+      scored.push({ id: spec.id, ...(await scoreWithModel(this.models, image, face, livenessConventions(spec), wantEvidence)) });
+    }
+    const models = scored.map(({ model, score, probabilities }) => ({ model, score, probabilities }));
+    const cropEvidence = scored.find((s) => s.evidence)?.evidence;
+    if (!plan.rule) {
+      return { liveness: { score: models[0]!.score, probabilities: models[0]!.probabilities, models }, evidence: cropEvidence };
+    }
+    const score = fuseModelScores(plan.rule, scored);
+    return { liveness: { score, probabilities: [score, 1 - score], models, fusion: describeFusion(plan.rule) }, evidence: cropEvidence };
   }
 
   /** Detection with growing padding until a face is found (close selfies fill the frame). */
@@ -187,7 +254,8 @@ export class LivenessEngine {
 
   /** Stages 2 onwards on an image `decode` gave; `decodeMs` is reported as the decode stage's time. */
   async checkDecoded(decoded: DecodedImage, options: CheckOptions = {}, decodeMs = 0): Promise<LivenessAssessment> {
-    const threshold = options.threshold ?? this.config.threshold;
+    const plan = this.livenessPlan(options.livenessModels);
+    const threshold = options.threshold ?? plan.calibration.threshold;
     const selection = options.selection ?? 'CLOSEST_TO_CAMERA';
     const timings = { decode: decodeMs } as Record<StageName, number> & Partial<Record<OptionalStageName, number>>;
     const timed = async <T>(stage: StageName | OptionalStageName, work: () => Promise<T> | T): Promise<T> => {
@@ -205,11 +273,11 @@ export class LivenessEngine {
     if (!face) throw new LivenessError('FACE_NOT_DETECTED', 'no face detected in the image');
     const assessability = await timed('assess', () => this.assess(decoded, face, foundOnlyNormalised));
     // Scored on the camera's pixels (never the normalised copy); reported, but not a verdict when not assessable.
-    const { evidence: livenessEvidence, ...liveness } = await timed('score', () =>
-      scoreLiveness(this.models, decoded, face, undefined, options.livenessEvidence),
+    const { liveness, evidence: livenessEvidence } = await timed('score', () =>
+      this.scoreFace(decoded, face, plan, options.livenessEvidence),
     );
     const decision = await timed('decide', () =>
-      decideLiveness(liveness, { threshold, borderline: this.config.borderline }, assessability),
+      decideLiveness(liveness, { threshold, borderline: plan.calibration.borderline }, assessability),
     );
     const qualityChecks = options.qualityChecks ?? [];
     const attributes = options.attributes ?? [];
@@ -234,7 +302,7 @@ export class LivenessEngine {
       assessability,
       decision,
       selection,
-      modelVersion: modelVersion(livenessSpec),
+      modelVersion: liveness.models.map((m) => m.model).join(','),
       quality,
       attributes: faceAttributes,
       timings,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import manifest from '../../models/manifest.json' with { type: 'json' };
 import { LivenessError } from './errors.js';
-import { installedPacks } from './packs.js';
+import { type BoxMapping, installedPacks, PACKS, type PackDeclaration, packDir } from './packs.js';
 
 // onnxruntime >= 1.29 starts Microsoft's 1DS telemetry on Linux and macOS when its environment is created
 // (first session): it uploads process facts and parses /proc/self/cmdline recursively, which overflows the
@@ -43,6 +43,13 @@ export interface ModelSpec {
   readonly cropScale?: number;
 }
 
+/** Any declared model, built in (manifest) or from a pack: a pack model's id is its pack's own. */
+export type DeclaredModelSpec = Omit<ModelSpec, 'id'> & {
+  readonly id: ModelId | string;
+  /** Where our fr_detect box must move to look like the box the model was trained on. */
+  readonly boxMapping?: BoxMapping;
+};
+
 export const MODEL_SPECS = manifest.models as unknown as readonly ModelSpec[];
 export const MODEL_SOURCE = manifest.source;
 
@@ -53,8 +60,11 @@ export function modelSpec(id: ModelId): ModelSpec {
 }
 
 /** Public identifier of the model that decided, e.g. "fr_liveness@0.0.1#afa783b7". */
-export const modelVersion = (spec: Pick<ModelSpec, 'version' | 'sha256'> & { readonly id: string }): string =>
-  `${spec.id}@${spec.version}#${spec.sha256.slice(0, 8)}`;
+export const modelVersion = (spec: Pick<DeclaredModelSpec, 'id' | 'version' | 'sha256'>): string => `${spec.id}@${spec.version}#${spec.sha256.slice(0, 8)}`;
+
+/** The packs a registry loads by default: those installed in the model folder, none when LIVENESS_PACKS=none. */
+export const defaultPacks = (modelDir: string): PackDeclaration[] =>
+  process.env.LIVENESS_PACKS === 'none' ? [] : installedPacks(modelDir);
 
 export interface ActiveLivenessModel {
   readonly id: string;
@@ -65,12 +75,12 @@ export interface ActiveLivenessModel {
   readonly pack?: string;
 }
 
-/** The liveness models that decide with this model folder: fr_liveness, then each installed pack's models. */
+/** The liveness models that decide with this model folder: fr_liveness, then each loaded pack's models. */
 export function activeLivenessModels(modelDir: string): ActiveLivenessModel[] {
   const builtIn = modelSpec('fr_liveness');
   return [
     { id: builtIn.id, version: builtIn.version, modelVersion: modelVersion(builtIn) },
-    ...installedPacks(modelDir).flatMap((pack) =>
+    ...defaultPacks(modelDir).flatMap((pack) =>
       pack.models.map((m) => ({ id: m.id, version: m.version, modelVersion: modelVersion(m), pack: pack.name })),
     ),
   ];
@@ -107,23 +117,57 @@ export interface RegistryOptions {
   readonly modelDir?: string;
   /** Threads per session; 1 keeps one request on one core and lets concurrency scale across cores. */
   readonly threads?: number;
+  /**
+   * Model packs to load and the folder holding each one's files; default: the packs installed in
+   * `<modelDir>/packs/<name>` (none when LIVENESS_PACKS=none). `[]` runs without any (fr_liveness alone).
+   */
+  readonly packs?: readonly { readonly name: string; readonly dir: string }[];
+}
+
+/** A pack whose files were found, and where. */
+export interface LoadedPack {
+  readonly pack: PackDeclaration;
+  readonly dir: string;
 }
 
 /** Loads each ONNX session once per process and hands out the same session afterwards. */
 export class ModelRegistry {
-  private readonly sessions = new Map<ModelId, Promise<ort.InferenceSession>>();
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
   readonly modelDir: string;
+  readonly packs: readonly LoadedPack[];
   private readonly threads: number;
 
   constructor(options: RegistryOptions = {}) {
     this.modelDir = options.modelDir ?? resolveModelDir();
     this.threads = options.threads ?? Number(process.env.LIVENESS_ORT_THREADS ?? 1);
+    this.packs = options.packs
+      ? options.packs.map(({ name, dir }) => {
+          const pack = PACKS.find((p) => p.name === name);
+          if (!pack) throw new LivenessError('MODEL_UNAVAILABLE', `no model pack is declared as ${name}`);
+          return { pack, dir };
+        })
+      : defaultPacks(this.modelDir).map((pack) => ({ pack, dir: packDir(this.modelDir, pack.name) }));
   }
 
-  session(id: ModelId): Promise<ort.InferenceSession> {
+  /** The liveness models the loaded packs add, in declaration order. */
+  get packModels(): readonly DeclaredModelSpec[] {
+    return this.packs.flatMap(({ pack }) => pack.models);
+  }
+
+  /** A built-in model's declaration, or a loaded pack's. */
+  spec(id: ModelId | string): DeclaredModelSpec {
+    return this.packModels.find((m) => m.id === id) ?? modelSpec(id as ModelId);
+  }
+
+  private pathOf(id: ModelId | string): string {
+    const loaded = this.packs.find(({ pack }) => pack.models.some((m) => m.id === id));
+    return join(loaded ? loaded.dir : this.modelDir, this.spec(id).file);
+  }
+
+  session(id: ModelId | string): Promise<ort.InferenceSession> {
     let session = this.sessions.get(id);
     if (!session) {
-      const path = join(this.modelDir, modelSpec(id).file);
+      const path = this.pathOf(id);
       session = ort.InferenceSession.create(path, {
         intraOpNumThreads: this.threads,
         interOpNumThreads: 1,
@@ -143,13 +187,13 @@ export class ModelRegistry {
   }
 
   /** Load sessions ahead of the first request (Lambda init, server start). */
-  async preload(ids: readonly ModelId[]): Promise<void> {
+  async preload(ids: readonly (ModelId | string)[]): Promise<void> {
     await Promise.all(ids.map((id) => this.session(id)));
   }
 
   /** Run one model on one input tensor; returns the named outputs. */
-  async run(id: ModelId, data: Float32Array): Promise<ort.InferenceSession.OnnxValueMapType> {
-    const spec = modelSpec(id);
+  async run(id: ModelId | string, data: Float32Array): Promise<ort.InferenceSession.OnnxValueMapType> {
+    const spec = this.spec(id);
     const session = await this.session(id);
     const tensor = new ort.Tensor('float32', data, spec.input.shape as number[]);
     return session.run({ [spec.input.name]: tensor });

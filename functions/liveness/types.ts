@@ -46,6 +46,12 @@ export interface LivenessScore {
   readonly probabilities: readonly number[];
 }
 
+/** One liveness model's own opinion of the selected face. */
+export interface ModelScore extends LivenessScore {
+  /** Public identifier, e.g. "silent_face_v2@1.0.0#4eed38f0". */
+  readonly model: string;
+}
+
 export interface LivenessDecision {
   readonly value: 'yes' | 'no';
   readonly confidence: 'high' | 'low';

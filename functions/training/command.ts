@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { FEATURE_SETS, type FeatureSetName } from '../liveness/merged/evidence.js';
 import { extractFeatures } from './features.js';
 import { DEFAULT_TRAIN_OPTIONS, headChecksum, trainHead } from './train.js';
 
@@ -6,13 +7,17 @@ export interface TrainFlags {
   readonly out: string;
   readonly cache?: string;
   readonly seed: number;
+  /** The silent-face pack's files: its models' scores join the evidence, and the head may use them. */
+  readonly packDir?: string;
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
 
 /** `liveness train <dir...>`: extract evidence, choose by leave-one-source-out, write the head. */
 export async function trainCommand(dirs: readonly string[], flags: TrainFlags): Promise<number> {
+  const packs = flags.packDir ? [{ name: 'silent-face', dir: flags.packDir }] : [];
   const { samples, skipped } = await extractFeatures(dirs, {
+    packs,
     ...(flags.cache ? { cacheFile: flags.cache } : {}),
     onProgress: (done, total) => {
       if (done % 100 === 0 || done === total) process.stderr.write(`evidence ${done}/${total}\n`);
@@ -20,7 +25,10 @@ export async function trainCommand(dirs: readonly string[], flags: TrainFlags): 
   });
   const sources = new Set(samples.map((s) => s.group)).size;
   console.log(`${samples.length} images with a face from ${sources} sources (${skipped.length} without a face, not used)`);
-  const { head } = trainHead(samples, { ...DEFAULT_TRAIN_OPTIONS, seed: flags.seed }, (row) =>
+  const options = flags.packDir
+    ? { ...DEFAULT_TRAIN_OPTIONS, id: 'liveness_head_silent_face', featureSets: Object.keys(FEATURE_SETS) as FeatureSetName[] }
+    : DEFAULT_TRAIN_OPTIONS;
+  const { head } = trainHead(samples, { ...options, seed: flags.seed }, (row) =>
     console.log(
       `  ${row.featureSet.padEnd(30)} lambda ${String(row.lambda).padEnd(6)} mean within-source AUC ${row.meanWithinSourceAuc.toFixed(3)}  pooled AUC ${row.pooledAuc.toFixed(3)}`,
     ),

@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import { type LabelledImage, readLabelledSet } from '../evaluation/dataset.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
-import { modelSpec, modelVersion } from '../liveness/modelRegistry.js';
+import { ModelRegistry, modelSpec, modelVersion } from '../liveness/modelRegistry.js';
 import { selectFace } from '../liveness/stages/select.js';
 import { livenessConventions, softmax } from '../liveness/stages/score.js';
 import { type FrameEvidence, frameEvidence } from '../liveness/merged/evidence.js';
@@ -33,7 +33,7 @@ export async function evidenceOf(engine: LivenessEngine, bytes: Uint8Array): Pro
   const decoded = await engine.decode(bytes);
   const face = selectFace(await engine.findFaces(decoded), decoded, 'CLOSEST_TO_CAMERA');
   if (!face) throw Object.assign(new Error('no face'), { code: 'FACE_NOT_DETECTED' });
-  return frameEvidence(engine.models, decoded, face);
+  return frameEvidence(engine.models, decoded, face, { crop4: true, packModels: engine.models.packModels });
 }
 
 /** What else shapes the evidence: embedded colour profiles ignored, the VGA detector input in one pass (issue 13). */
@@ -45,11 +45,17 @@ const EVIDENCE_PIPELINE = 'icc ignored; working image from 3x its side';
  */
 export async function extractFeatures(
   dirs: readonly string[],
-  options: { readonly cacheFile?: string; readonly onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    readonly cacheFile?: string;
+    readonly onProgress?: (done: number, total: number) => void;
+    /** Model packs whose models add evidence (default none: today's fr_liveness evidence only). */
+    readonly packs?: readonly { readonly name: string; readonly dir: string }[];
+  } = {},
 ): Promise<FeatureExtraction> {
-  const engine = new LivenessEngine();
-  // Evidence depends on how images are decoded as much as on the model: a cache made another way is not used.
-  const pipeline = `${modelVersion(modelSpec('fr_liveness_embedding'))} decode ${JSON.stringify(engine.config.decode)} ${EVIDENCE_PIPELINE}`;
+  const engine = new LivenessEngine(new ModelRegistry({ packs: options.packs ?? [] }));
+  // Evidence depends on how images are decoded as much as on the models: a cache made another way is not used.
+  const models = [modelSpec('fr_liveness_embedding'), ...engine.models.packModels].map(modelVersion).join(',');
+  const pipeline = `${models} decode ${JSON.stringify(engine.config.decode)} ${EVIDENCE_PIPELINE}`;
   const stored = options.cacheFile && existsSync(options.cacheFile) ? JSON.parse(await readFile(options.cacheFile, 'utf8')) : undefined;
   const cache: Record<string, TrainingSample | { skipped: string }> = stored?.pipeline === pipeline ? stored.entries : {};
   const images: { id: string; image: LabelledImage }[] = [];

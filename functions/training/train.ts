@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { apcerAtBpcer } from '../evaluation/compareMethods.js';
 import { apcer, bpcer, rocAuc } from '../evaluation/metrics.js';
 import { DEFAULT_THRESHOLD } from '../liveness/engine.js';
-import { FEATURE_SETS, type FeatureSetName } from '../liveness/merged/evidence.js';
+import { FEATURE_SETS, type FeatureSetName, usesPack } from '../liveness/merged/evidence.js';
 import { headLogit, type LivenessHead, sigmoid } from '../liveness/merged/head.js';
 import type { TrainingSample } from './features.js';
 import { fitLogistic, sourceBalancedWeights } from './logistic.js';
@@ -12,10 +12,13 @@ export interface TrainOptions {
   readonly lambdas: readonly number[];
   /** Recorded in the head; the fit is deterministic (Newton's method from zero), the seed orders nothing yet. */
   readonly seed: number;
+  /** The head's id (liveness_head; with a model pack, liveness_head_<pack>). */
+  readonly id?: string;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
-  featureSets: Object.keys(FEATURE_SETS) as FeatureSetName[],
+  // Pack feature sets only when the evidence has a pack's models (trainCommand adds them).
+  featureSets: (Object.keys(FEATURE_SETS) as FeatureSetName[]).filter((set) => !usesPack(set)),
   lambdas: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3],
   seed: 1,
 };
@@ -132,7 +135,7 @@ export function trainHead(
   const round = (v: number) => Number(v.toPrecision(8));
   const trainingData = samples.map((s) => s.id).sort();
   const head = {
-    id: 'liveness_head',
+    id: options.id ?? 'liveness_head',
     version: '1.0.0',
     featureSet: chosen.featureSet,
     threshold: HEAD_THRESHOLD,

@@ -79,6 +79,11 @@ export const CheckLivenessResponse = Obj({
         confidence: Type.Union([Type.Literal('high'), Type.Literal('low')]),
         score: Type.Number({ minimum: 0, maximum: 1 }),
         assessable: Type.Boolean({ description: 'false: the image does not give the model the context it needs (value no, confidence low, a retake)' }),
+        models: Type.Array(
+          Obj({ model: Type.String({ description: 'e.g. silent_face_v2@1.0.0#4eed38f0' }), score: Type.Number({ minimum: 0, maximum: 1 }) }),
+          { description: "every liveness model that decided, with its own live probability (fr_liveness alone without a model pack)" },
+        ),
+        fusion: Type.Optional(Type.String({ description: 'how several models became score, e.g. "meanProbability of fr_liveness, silent_face_v2, silent_face_v1se"' })),
       }),
       assessability: Obj({
         assessable: Type.Boolean(),
@@ -99,7 +104,7 @@ export const CheckLivenessResponse = Obj({
       ageRange: Type.Optional(Obj({ value: Type.String() })),
       gender: Type.Optional(Obj({ value: Type.String() })),
       threshold: Type.Number({ minimum: 0, maximum: 1 }),
-      modelVersion: Type.String(),
+      modelVersion: Type.String({ description: 'every liveness model that decided, comma-separated' }),
     }),
     quality: Obj({ status: QualityStatus, failures: Type.Array(Type.String()), brightness: Type.Number(), sharpness: Type.Number() }),
     summary: Summary,

@@ -3,12 +3,24 @@ import { parseLivenessDraft } from '../../commons/livenessRequest.js';
 import { livenessRoute } from '../../commons/livenessRoute.js';
 import { validateBody } from '../../commons/schemas/validate.js';
 import { YouLiveRequest } from '../../commons/schemas/vendors/youLive.js';
+import type { LivenessAssessment } from '../../liveness/engine.js';
+import type { MergedAssessment } from '../../liveness/merged/MergedLiveness.js';
 
 /**
  * YouLive (Youverse) `POST /liveness` (seeds/000), header `x-api-key`. `confidence_level` is
- * Medium (ISO/IEC 30107-3 Level 1, what one passive model is) or Low (borderline score or not
- * assessable); never High, since we do not run a Level 2 method.
+ * Low (borderline score or not assessable), High when a clear answer comes from more than one
+ * independent model (a model pack fused) or from several consistent frames, else Medium (one
+ * passive model on one frame).
  */
+type Answered = LivenessAssessment | MergedAssessment;
+
+/** Several independent opinions: more than one model decided, or more than one frame agreed with each other. */
+const corroborated = (a: Answered): boolean =>
+  a.liveness.models.length > 1 || ('method' in a && a.method === 'merged' && a.frames.count > 1 && a.frames.consistency.reasons.length === 0);
+
+const confidenceLevel = (a: Answered): 'Low' | 'Medium' | 'High' =>
+  a.decision.confidence !== 'high' ? 'Low' : corroborated(a) ? 'High' : 'Medium';
+
 export const handler = livenessRoute({
   route: 'youLive',
   transactionIdFallsBackToRequestId: true,
@@ -25,7 +37,7 @@ export const handler = livenessRoute({
     body: {
       score: Math.round(assessment.decision.score * 10_000) / 10_000,
       status: assessment.quality.status,
-      confidence_level: assessment.decision.confidence === 'high' ? 'Medium' : 'Low',
+      confidence_level: confidenceLevel(assessment),
     },
   }),
   toError: (error) => ({

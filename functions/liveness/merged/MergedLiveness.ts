@@ -1,4 +1,5 @@
 import headJson from '../../../models/liveness_head.json' with { type: 'json' };
+import silentFaceHeadJson from '../../../models/liveness_head.silent-face.json' with { type: 'json' };
 import { createHash } from 'node:crypto';
 import type { CheckOptions, LivenessAssessment, LivenessEngine } from '../engine.js';
 import { isLivenessError, LivenessError } from '../errors.js';
@@ -7,7 +8,7 @@ import { modelSpec, modelVersion } from '../modelRegistry.js';
 import { decideLiveness } from '../stages/decide.js';
 import { selectFace, toBoundingBox } from '../stages/select.js';
 import type { BoundingBox, DecodedImage, FaceBox } from '../types.js';
-import { type FrameEvidence, frameEvidence } from './evidence.js';
+import { type FrameEvidence, frameEvidence, usesPack } from './evidence.js';
 import { aggregateFrameScores, frameLiveProbability, type LivenessHead } from './head.js';
 
 /** How many frames of one capture, and how large each, the merged level accepts. */
@@ -51,7 +52,7 @@ const checksumOf = (head: Record<string, unknown>) => {
 /** The shipped head (models/liveness_head.json), refused when its content does not match its sha256. */
 export function loadHead(json: Record<string, unknown> = headJson as unknown as Record<string, unknown>): LivenessHead & { sha256: string } {
   if (json.sha256 !== checksumOf(json)) {
-    throw new LivenessError('MODEL_UNAVAILABLE', 'models/liveness_head.json does not match its sha256: retrain or restore it');
+    throw new LivenessError('MODEL_UNAVAILABLE', `the merged level's head ${String(json.id)} does not match its sha256: retrain or restore it`);
   }
   return json as unknown as LivenessHead & { sha256: string };
 }
@@ -63,7 +64,7 @@ const sameBox = (a: FaceBox, b: FaceBox) => a.x1 === b.x1 && a.y1 === b.y1 && a.
 /**
  * Level 2 ("merged"): 1-8 frames of one capture. The first frame with a face goes through the
  * engine's own `check()` (box, quality, attributes); every frame is then followed for consistency
- * and scored by the learned head over fr_liveness evidence, and the frame scores are aggregated.
+ * and scored by the learned head over fr_liveness evidence (and a model pack's, when loaded), and the frame scores are aggregated.
  */
 export class MergedLiveness {
   readonly head: LivenessHead & { sha256: string };
@@ -72,11 +73,18 @@ export class MergedLiveness {
     readonly engine: LivenessEngine,
     head?: LivenessHead & { sha256: string },
   ) {
-    this.head = head ?? loadHead();
+    // With the silent-face pack loaded, the head trained on its models' evidence too (liveness train --pack-dir).
+    const withPack = engine.models.packs.some(({ pack }) => pack.name === 'silent-face');
+    this.head = head ?? loadHead(withPack ? (silentFaceHeadJson as unknown as Record<string, unknown>) : undefined);
+  }
+
+  /** The pack models the head reads, in the order its features list them. */
+  private get packModels() {
+    return usesPack(this.head.featureSet) ? this.engine.models.packModels : [];
   }
 
   warmUp(): Promise<void> {
-    return this.engine.models.preload(['fr_detect', 'fr_liveness', 'fr_liveness_embedding']);
+    return this.engine.models.preload(['fr_detect', 'fr_liveness', 'fr_liveness_embedding', ...this.packModels.map((m) => m.id)]);
   }
 
   async checkFrames(frames: readonly Uint8Array[], options: FramesOptions = {}): Promise<MergedAssessment> {
@@ -96,7 +104,8 @@ export class MergedLiveness {
     };
     const selection = options.selection ?? 'CLOSEST_TO_CAMERA';
     // The reported frame's check() scores its crop with the embedding model, whose run the head reuses.
-    const check = (i: number) => this.engine.check(frames[i]!, { ...options, livenessEvidence: true });
+    // The head scores every frame from its own evidence: the reported frame's check needs fr_liveness's only.
+    const check = (i: number) => this.engine.check(frames[i]!, { ...options, livenessModels: 'fr_liveness', livenessEvidence: true });
 
     // The usual case: the first frame has a face, and its check() also gives its pixels and faces.
     let base = await check(0).catch((error: unknown) => {
@@ -146,12 +155,13 @@ export class MergedLiveness {
       }
       const known = i === reportedFrame && sameBox(face, base.face) ? base.livenessEvidence : undefined;
       const evidence: FrameEvidence = await timed('evidence', () =>
-        frameEvidence(this.engine.models, decoded[i]!, face, { crop4: usesWideCrop(this.head), crop27: known }),
+        frameEvidence(this.engine.models, decoded[i]!, face, { crop4: usesWideCrop(this.head), crop27: known, packModels: this.packModels }),
       );
       scores.push(frameLiveProbability(this.head, evidence));
     }
     const score = aggregateFrameScores(scores.filter((s): s is number => s !== null));
-    const liveness = { score, probabilities: [score, 1 - score] };
+    const mergedVersion = [headVersion(this.head), modelVersion(modelSpec('fr_liveness_embedding')), ...this.packModels.map(modelVersion)].join('+');
+    const liveness = { score, probabilities: [score, 1 - score], models: [{ model: mergedVersion, score, probabilities: [score, 1 - score] }] };
     // The reported frame's framing decides whether the model can judge this capture at all (never pass a tight crop).
     const decision = decideLiveness(
       liveness,
@@ -173,7 +183,7 @@ export class MergedLiveness {
       liveness,
       decision,
       quality,
-      modelVersion: `${headVersion(this.head)}+${modelVersion(modelSpec('fr_liveness_embedding'))}`,
+      modelVersion: mergedVersion,
       method: 'merged',
       frames: {
         count: frames.length,

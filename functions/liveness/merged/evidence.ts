@@ -1,7 +1,7 @@
-import { type ModelRegistry, modelSpec } from '../modelRegistry.js';
+import { type DeclaredModelSpec, type ModelRegistry, modelSpec } from '../modelRegistry.js';
 import { scaledFaceRegion } from '../stages/crop.js';
 import { regionTensor } from '../stages/modelInput.js';
-import { type CropEvidence, runEmbedding } from '../stages/score.js';
+import { type CropEvidence, livenessConventions, logOdds, runEmbedding, scoreWithModel } from '../stages/score.js';
 import type { DecodedImage, FaceBox } from '../types.js';
 
 const embeddingSpec = modelSpec('fr_liveness_embedding');
@@ -12,6 +12,8 @@ export type { CropEvidence };
 export interface FrameEvidence {
   readonly crop27: CropEvidence;
   readonly crop4: CropEvidence;
+  /** With a model pack: each pack model's live log-odds on its own crop, in declaration order. */
+  readonly pack?: readonly number[];
 }
 
 /** Crop scales of the two runs: the model's training crop, and a wider one that shows more of the frame (bezels, hands). */
@@ -29,12 +31,21 @@ export async function frameEvidence(
   models: ModelRegistry,
   image: DecodedImage,
   face: FaceBox,
-  runs: { readonly crop4: boolean; readonly crop27?: CropEvidence } = { crop4: true },
+  runs: { readonly crop4: boolean; readonly crop27?: CropEvidence; readonly packModels?: readonly DeclaredModelSpec[] } = { crop4: true },
 ): Promise<FrameEvidence> {
   const crop27 = runs.crop27 ?? (await cropEvidence(models, image, face, EVIDENCE_CROP_SCALES.crop27));
   const crop4 = runs.crop4 ? await cropEvidence(models, image, face, EVIDENCE_CROP_SCALES.crop4) : { logits: [], embedding: [] };
-  return { crop27, crop4 };
+  if (!runs.packModels?.length) return { crop27, crop4 };
+  const pack: number[] = [];
+  for (const spec of runs.packModels) pack.push(logOdds((await scoreWithModel(models, image, face, livenessConventions(spec))).score));
+  return { crop27, crop4, pack };
 }
+
+/** A pack feature read from evidence that has none is a wiring error, never a silent zero. */
+const packOf = (e: FrameEvidence): readonly number[] => {
+  if (!e.pack) throw new Error('this head reads model pack evidence, and the frame has none: load the pack');
+  return e.pack;
+};
 
 /** Feature sets a head may use; the training command picks one by leave-one-source-out validation. */
 export const FEATURE_SETS = {
@@ -47,6 +58,12 @@ export const FEATURE_SETS = {
     ...e.crop4.logits,
     ...e.crop4.embedding,
   ],
+  // With a model pack (issue 18): fr_liveness's evidence beside each pack model's log-odds.
+  'logits+pack': (e: FrameEvidence) => [...e.crop27.logits, ...packOf(e)],
+  'logits+embedding+pack': (e: FrameEvidence) => [...e.crop27.logits, ...e.crop27.embedding, ...packOf(e)],
 } as const satisfies Record<string, (e: FrameEvidence) => number[]>;
 export type FeatureSetName = keyof typeof FEATURE_SETS;
 export const isFeatureSetName = (name: string): name is FeatureSetName => name in FEATURE_SETS;
+
+/** Whether a feature set reads model pack evidence. */
+export const usesPack = (featureSet: FeatureSetName): boolean => featureSet.endsWith('+pack');

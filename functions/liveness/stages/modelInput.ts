@@ -15,13 +15,13 @@ export interface ChannelNormalisation {
 
 type SpecInput = ModelSpec['input'] & ChannelNormalisation;
 
-const inputOf = (spec: ModelSpec): SpecInput => spec.input as SpecInput;
+const inputOf = (spec: Pick<ModelSpec, 'input'>): SpecInput => spec.input as SpecInput;
 
 /** The model's square input side (NCHW shape). */
-export const inputSide = (spec: ModelSpec): number => spec.input.shape[3]!;
+export const inputSide = (spec: Pick<ModelSpec, 'input'>): number => spec.input.shape[3]!;
 
 /** Interleaved RGB values (0..255) → the model's NCHW float input, per the manifest's conventions. */
-export function modelTensor(rgb: ArrayLike<number>, spec: ModelSpec): Float32Array {
+export function modelTensor(rgb: ArrayLike<number>, spec: Pick<ModelSpec, 'input'>): Float32Array {
   const input = inputOf(spec);
   const plane = rgb.length / 3;
   if (input.channelOrder === 'GRAY') {
@@ -52,7 +52,7 @@ export function modelTensor(rgb: ArrayLike<number>, spec: ModelSpec): Float32Arr
 }
 
 /** A region of the image, area-resampled to the model's square input, as its input tensor. */
-export function regionTensor(image: DecodedImage, region: CropRegion, spec: ModelSpec): Float32Array {
+export function regionTensor(image: DecodedImage, region: CropRegion, spec: Pick<ModelSpec, 'input'>): Float32Array {
   const side = inputSide(spec);
   return modelTensor(resampleArea(image, region, side, side), spec);
 }

@@ -1,6 +1,7 @@
-import type { ModelRegistry, ModelSpec } from '../modelRegistry.js';
-import { modelSpec } from '../modelRegistry.js';
-import type { DecodedImage, FaceBox, LivenessScore } from '../types.js';
+import type { DeclaredModelSpec, ModelRegistry } from '../modelRegistry.js';
+import { modelSpec, modelVersion } from '../modelRegistry.js';
+import type { BoxMapping } from '../packs.js';
+import type { DecodedImage, FaceBox, LivenessScore, ModelScore } from '../types.js';
 import { scaledFaceRegion } from './crop.js';
 import { regionTensor } from './modelInput.js';
 
@@ -12,20 +13,32 @@ export function softmax(logits: ArrayLike<number>): number[] {
   return exps.map((e) => e / sum);
 }
 
-/** Which conventions to feed the liveness model: the manifest's, unless a probe overrides them. */
+/** Which conventions to feed a liveness model: its declaration's, unless a probe overrides them. */
 export interface LivenessConventions {
-  readonly spec: ModelSpec;
+  readonly spec: DeclaredModelSpec;
   readonly liveClass: number;
 }
 
-export const livenessConventions = (spec: ModelSpec = modelSpec('fr_liveness')): LivenessConventions => ({
+export const livenessConventions = (spec: DeclaredModelSpec = modelSpec('fr_liveness')): LivenessConventions => ({
   spec,
   liveClass: spec.classes?.live ?? 0,
 });
 
-/** The face box scaled as the liveness model was trained (2.7x), kept inside the image. */
-export const livenessRegion = (image: DecodedImage, face: FaceBox, spec: ModelSpec = modelSpec('fr_liveness')) =>
-  scaledFaceRegion(image, face, spec.cropScale ?? 2.7);
+/** Our detector's box moved onto the box a model was trained on (the identity without a mapping). */
+export function mappedFaceBox(face: FaceBox, mapping?: BoxMapping): FaceBox {
+  if (!mapping) return face;
+  const w = face.x2 - face.x1;
+  const h = face.y2 - face.y1;
+  const cx = (face.x1 + face.x2) / 2 + mapping.centreXShift * w;
+  const cy = (face.y1 + face.y2) / 2 + mapping.centreYShift * h;
+  const halfW = (w * mapping.widthScale) / 2;
+  const halfH = (h * mapping.heightScale) / 2;
+  return { x1: cx - halfW, y1: cy - halfH, x2: cx + halfW, y2: cy + halfH, confidence: face.confidence };
+}
+
+/** The region a liveness model judges: its own box mapping and crop scale, kept inside the image. */
+export const livenessRegion = (image: DecodedImage, face: FaceBox, spec: DeclaredModelSpec = modelSpec('fr_liveness')) =>
+  scaledFaceRegion(image, mappedFaceBox(face, spec.boxMapping), spec.cropScale ?? 2.7);
 
 /** fr_liveness's raw output on one crop: its logits and, from the derived model, its 128-d penultimate embedding. */
 export interface CropEvidence {
@@ -44,11 +57,36 @@ export async function runEmbedding(models: ModelRegistry, input: Float32Array): 
   };
 }
 
+/** Live probability as log-odds, bounded so a saturated softmax stays finite. */
+export const logOdds = (p: number): number => {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return Math.log(q / (1 - q));
+};
+
 /**
- * Stage 5: probability that the selected face is live. With `evidence`, the same crop goes through
- * fr_liveness_embedding instead (same weights, same logits) and its embedding is returned too, so
- * the merged level does not run the model on that crop a second time.
+ * Stage 5 for one declared liveness model: its own crop of the camera pixels, its input
+ * conventions, its live class. With `evidence` (fr_liveness only), the same crop goes through
+ * fr_liveness_embedding instead (same weights, same logits) and its embedding is returned too,
+ * so the merged level does not run the model on that crop a second time.
  */
+export async function scoreWithModel(
+  models: ModelRegistry,
+  image: DecodedImage,
+  face: FaceBox,
+  conventions: LivenessConventions,
+  evidence = false,
+): Promise<ModelScore & { readonly evidence?: CropEvidence }> {
+  const { spec, liveClass } = conventions;
+  const input = regionTensor(image, livenessRegion(image, face, spec), spec);
+  const crop = evidence
+    ? await runEmbedding(models, input)
+    : { logits: Array.from((await models.run(spec.id, input))[spec.outputs.logits!]!.data as Float32Array) };
+  const probabilities = softmax(crop.logits);
+  const score = probabilities[liveClass]!;
+  return { model: modelVersion(spec), score, probabilities, ...('embedding' in crop ? { evidence: crop } : {}) };
+}
+
+/** Stage 5 with fr_liveness alone (today's score). */
 export async function scoreLiveness(
   models: ModelRegistry,
   image: DecodedImage,
@@ -56,14 +94,6 @@ export async function scoreLiveness(
   conventions: LivenessConventions = livenessConventions(),
   evidence = false,
 ): Promise<LivenessScore & { readonly evidence?: CropEvidence }> {
-  const { spec, liveClass } = conventions;
-  const input = regionTensor(image, livenessRegion(image, face, spec), spec);
-  if (evidence) {
-    const crop = await runEmbedding(models, input);
-    const probabilities = softmax(crop.logits);
-    return { score: probabilities[liveClass]!, probabilities, evidence: crop };
-  }
-  const outputs = await models.run('fr_liveness', input);
-  const probabilities = softmax(outputs[spec.outputs.logits!]!.data as Float32Array);
-  return { score: probabilities[liveClass]!, probabilities };
+  const { model: _model, ...scored } = await scoreWithModel(models, image, face, conventions, evidence);
+  return scored;
 }

@@ -26,11 +26,14 @@ describe('POST /liveness (YouLive drop-in)', () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(['confidence_level', 'score', 'status']);
     expect(res.body.status).toBe('VALID_IMAGE');
-    expect(['Low', 'Medium']).toContain(res.body.confidence_level);
+    expect(['Low', 'Medium', 'High']).toContain(res.body.confidence_level);
     // Same domain call as checkLiveness: the same score for the same image.
     const ours = await checkJson(api, app.headers, { image: selfie.toString('base64') });
     expect(res.body.score).toBe(ours.body.result.details.liveFace.score);
-    expect(res.body.confidence_level).toBe(ours.body.result.details.liveFace.confidence === 'high' ? 'Medium' : 'Low');
+    // High only when more than one model decided (a model pack installed), Medium for fr_liveness alone.
+    const liveFace = ours.body.result.details.liveFace;
+    expect(liveFace.models.length).toBeGreaterThanOrEqual(1);
+    expect(res.body.confidence_level).toBe(liveFace.confidence !== 'high' ? 'Low' : liveFace.models.length > 1 ? 'High' : 'Medium');
   });
 
   it('accepts merged and every selection criterion, and ignores configuration names it does not know', async () => {
