@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_TARGET_APCER, MIN_PER_CLASS, MIN_SOURCES_PER_CLASS } from '../evaluation/calibrationMinimum.js';
 import type { EvalFlags } from '../evaluation/command.js';
 import type { TrainFlags } from '../training/command.js';
 import { DEFAULT_FEATURE_CACHE } from '../training/featureCache.js';
@@ -87,8 +88,13 @@ export function buildProgram(): Command {
     .option('--report <out>', 'also write det.svg/.png, histogram.svg/.png and metrics.json into this folder')
     .option('--json', 'print metrics.json to stdout instead of text')
     .option('--threshold <t>', `evaluate at this threshold (default ${DEFAULT_THRESHOLD}, calibrated)`, parseThreshold)
-    .option('--calibrate', 'choose the threshold for --target-apcer on assessable presentations (default: source-balanced, leave one source out)')
-    .option('--target-apcer <a>', 'APCER to calibrate for (source-balanced with loso, worst attack type with a two-sided split)', parseThreshold, 0.05)
+    .option(
+      '--calibrate',
+      'choose the threshold for --target-apcer on assessable presentations (default: source-balanced, leave one source out); ' +
+        `refuses (exit 2, counts per source) unless ${MIN_SOURCES_PER_CLASS} sources have ${MIN_PER_CLASS}+ decided attacks and ${MIN_SOURCES_PER_CLASS} have ` +
+        `${MIN_PER_CLASS}+ decided genuine images (with a two-sided split: one source of each on the calibration side)`,
+    )
+    .option('--target-apcer <a>', `with --calibrate: APCER to calibrate for (source-balanced with loso, worst attack type with a two-sided split; default ${DEFAULT_TARGET_APCER})`, parseThreshold)
     .option('--split <spec>', 'with --calibrate: loso (default), or a two-sided split source-hash:<salt> or groups:<g1>,<g2>,... (groups calibrate)')
     .option('--compare', 'faster vs merged side by side (always on for a sequences folder: MANIFEST.tsv with a seq column)')
     .option(
