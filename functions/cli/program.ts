@@ -109,12 +109,14 @@ export function buildProgram(): Command {
     .command('train')
     .description(
       'train the merged level\'s logistic head on labelled folders (source = source_repo): feature set and L2 strength chosen by ' +
-        'leave-one-source-out mean within-source AUC; writes the head with its data list, validation figures and sha256',
+        'leave-one-source-out mean within-source AUC; writes the head with its data list, validation figures and sha256. ' +
+        'Byte-for-byte reproducible: the same images and model outputs give the same file (no timestamps; samples in id order); ' +
+        'model outputs may differ on another CPU or with another LIVENESS_ORT_THREADS, which the head\'s training.evidenceSha256 would show',
     )
     .argument('<dirs...>', 'labelled folders, e.g. ../shared/faces ../shared/train-faces')
     .option('--out <file>', 'where to write the head', 'models/liveness_head.json')
     .option('--cache <file>', 'evidence cache (model outputs per image; never pixels)', DEFAULT_FEATURE_CACHE)
-    .option('--seed <n>', 'recorded in the head (the fit itself is deterministic)', (v) => Number.parseInt(v, 10), 1)
+    .option('--seed <n>', 'recorded in the head (the fit itself is deterministic: Newton from zero, nothing random)', (v) => Number.parseInt(v, 10), 1)
     .action(async (dirs: string[], flags: TrainFlags) => {
       const { trainCommand } = await import('../training/command.js');
       process.exitCode = await trainCommand(dirs, flags);
