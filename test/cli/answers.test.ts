@@ -1,24 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiStack, checkMultipart, startApiStack } from '../api/apiStack.js';
 import { SHARED_FACES, skipReasonWithoutFaces } from '../helpers/faces.js';
+import { liveness } from '../helpers/cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
-const cli = join(root, 'functions/cli/liveness.ts');
-
-async function liveness(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, [cli, ...args], { cwd: root, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 const jsonLines = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line));
 
 const skip = skipReasonWithoutFaces('liveness check answers at both levels');

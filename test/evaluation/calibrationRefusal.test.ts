@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { labelledImages, skipReasonWithoutFaces } from '../helpers/faces.js';
+import { liveness } from '../helpers/cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
-const cli = join(root, 'functions/cli/liveness.ts');
 const skip = skipReasonWithoutFaces('liveness eval --calibrate refusal');
-
-async function liveness(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, [cli, ...args], { cwd: root, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const SOURCES = ['getchui/sample-apps', 'minivision-ai/Silent-Face-Anti-Spoofing'];
 

@@ -1,16 +1,15 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { headChecksum } from '../../functions/training/train.js';
+import { liveness } from '../helpers/cli.js';
 import { labelledImages, skipReasonWithoutFaces } from '../helpers/faces.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
-const cli = join(root, 'functions/cli/liveness.ts');
-const train = (...args: string[]) => promisify(execFile)(tsx, [cli, 'train', ...args], { cwd: root, maxBuffer: 16 << 20 });
+async function train(...args: string[]): Promise<void> {
+  const run = await liveness('train', ...args);
+  if (run.code !== 0) throw new Error(`liveness train exited ${run.code}: ${run.stderr}`);
+}
 
 /** A labelled folder of up to `perClass` live and spoof images of each source, copied from ../shared/faces. */
 function labelledFolder(dir: string, sources: readonly string[], perClass: number): string {
