@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { answerLine, checkAnswer } from './answer.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
 import type { AttributeName } from '../liveness/attributes/types.js';
 import type { QualityCheckName } from '../liveness/quality/types.js';
 import type { DecodedImage, SelectionCriteria } from '../liveness/types.js';
+import { isInputFileError, printableName, readImage } from './imageFiles.js';
 
 export interface CheckFlags {
   json?: boolean;
@@ -20,14 +20,6 @@ export interface FileOutcome {
   readonly stdout?: string;
   readonly stderr?: string;
   readonly failed: boolean;
-}
-
-const unreadable = (file: string) => (error: NodeJS.ErrnoException) => {
-  throw Object.assign(new Error(`cannot read ${file}: ${error.code ?? error.message}`), { code: 'UNREADABLE_FILE' });
-};
-
-export function readImage(file: string): Promise<Buffer> {
-  return readFile(file).catch(unreadable(file));
 }
 
 /** A file read and decoded, ready for detection; failures are kept for the file's own turn. */
@@ -47,12 +39,12 @@ export function prepareImage(engine: LivenessEngine, file: string): PreparedImag
 }
 
 export function errorOutcome(label: { file: string } | { files: string[] }, name: string, error: unknown, json?: boolean, what = 'this image'): FileOutcome {
-  const known = isLivenessError(error) || (error as { code?: string }).code === 'UNREADABLE_FILE';
-  const code = known ? String((error as { code: string }).code) : 'INTERNAL_ERROR';
-  const message = known ? (error as Error).message : `unexpected error while checking ${what}`;
+  const known = isLivenessError(error) || isInputFileError(error);
+  const code = known ? error.code : 'INTERNAL_ERROR';
+  const message = known ? error.message : `unexpected error while checking ${what}`;
   return json
     ? { stdout: JSON.stringify({ ...label, error: { code, message } }), failed: true }
-    : { stderr: `${name}: error ${code}: ${message}`, failed: true };
+    : { stderr: `${printableName(name)}: error ${code}: ${printableName(message)}`, failed: true };
 }
 
 /** One file judged alone: the line `check` prints for it. */
@@ -61,7 +53,7 @@ export async function checkImage(engine: LivenessEngine, file: string, prepared:
     const { image, decodeMs } = await prepared.decoded;
     const assessment = await engine.checkDecoded(image, { ...flags, qualityStatus: flags.quality }, decodeMs);
     const answer = checkAnswer({ file }, assessment, { framesSent: 1 });
-    return { stdout: flags.json ? JSON.stringify(answer) : answerLine(file, answer), failed: false };
+    return { stdout: flags.json ? JSON.stringify(answer) : answerLine(printableName(file), answer), failed: false };
   } catch (error) {
     return errorOutcome({ file }, file, error, flags.json);
   }

@@ -1,7 +1,8 @@
 import { answerLine, checkAnswer } from './answer.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { MergedLiveness } from '../liveness/merged/MergedLiveness.js';
-import { type CheckFlags, errorOutcome, printOutcome, readImage } from './check.js';
+import { type CheckFlags, errorOutcome, printOutcome } from './check.js';
+import { printableName, readImage } from './imageFiles.js';
 
 export interface FramesFlags extends CheckFlags {
   frames?: string[];
@@ -18,7 +19,7 @@ export async function checkPresentations(presentations: string[][], flags: Frame
     // A file judged alone is labelled as `check` labels it, whichever level judged it.
     const label = flags.frames ? { files } : { file: files[0]! };
     try {
-      const frames = await Promise.all(files.map(readImage));
+      const frames = await Promise.all(files.map((file) => readImage(file)));
       const options = { ...flags, qualityStatus: flags.quality };
       const method = flags.method ?? 'merged';
       const fused = method === 'merged' ? await merged.checkFrames(frames, options) : undefined;
@@ -27,7 +28,7 @@ export async function checkPresentations(presentations: string[][], flags: Frame
         framesSent: frames.length,
         ...(fused ? { merged: { assessment: fused, head: merged.head } } : {}),
       });
-      console.log(flags.json ? JSON.stringify(answer) : answerLine(name, answer));
+      console.log(flags.json ? JSON.stringify(answer) : answerLine(printableName(name), answer));
     } catch (error) {
       failures++;
       printOutcome(errorOutcome(label, name, error, flags.json, flags.frames ? 'these frames' : 'this image'));

@@ -92,7 +92,7 @@ function comparedWithFaster(head: MergedLiveness['head']) {
     atBpcer: round3(at.bpcer),
     apcer: { faster: round3(at.fasterApcer), merged: round3(at.mergedApcer) },
     meanWithinSourceAuc: { faster: round3(v.faster.meanWithinSourceAuc), merged: round3(v.merged.meanWithinSourceAuc) },
-    on: 'leave-one-source-out on the development folders; see README "The merged level"',
+    on: 'leave-one-source-out on the development folders; see docs/merged.md',
   };
 }
 

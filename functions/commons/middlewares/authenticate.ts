@@ -1,4 +1,5 @@
 import { ApiError } from '../apiErrors.js';
+import { accessTokenIsValid } from '../deepvueAccessTokens.js';
 import { appIdOfKey, isValidAppId, keyMatchesHash } from '../keys.js';
 import { type Feature, isPlanName, PLANS } from '../plans.js';
 import type { AppStore } from '../stores/appStore.js';
@@ -10,6 +11,8 @@ import { bearerToken, useSession } from './sessionCredentials.js';
 export interface PresentedCredentials {
   readonly key?: string;
   readonly appId?: string;
+  /** Deepvue's access token from POST /v1/authorize, presented beside the key: it must be this app's and unexpired. */
+  readonly accessToken?: string;
 }
 /** Reads a route's credential headers (a vendor's style) as our app key and app id. */
 export type CredentialsExtractor = (event: ApiEvent) => PresentedCredentials;
@@ -48,6 +51,10 @@ export function authenticate(options: {
       if (!appId || !isValidAppId(appId) || (key && key.length > 256)) throw unauthorized();
       const app = await options.apps().get(appId);
       if (!app || (key !== undefined && !keyMatchesHash(key, app.keyHash))) throw unauthorized();
+      // Deepvue's access token: a separate credential kind, checked only when the route's credentials carry one.
+      if (presented.accessToken !== undefined && !accessTokenIsValid(presented.accessToken, app)) {
+        throw new ApiError('UNAUTHORIZED', 'INVALID_ACCESS_TOKEN', 'the access token is invalid or expired: ask POST /v1/authorize for a new one');
+      }
       if (app.status !== 'active') throw new ApiError('FORBIDDEN', 'KEY_REVOKED', 'this app key has been revoked');
       // A session keeps the plan it was issued under (scoped to that app and plan).
       const planName = session?.plan ?? app.plan;

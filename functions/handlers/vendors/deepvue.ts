@@ -4,11 +4,20 @@ import { parseLivenessDraft } from '../../commons/livenessRequest.js';
 import { livenessRoute } from '../../commons/livenessRoute.js';
 import { validateBody } from '../../commons/schemas/validate.js';
 import { DeepvueRequest } from '../../commons/schemas/vendors/deepvue.js';
+import { isAccessToken } from '../../commons/deepvueAccessTokens.js';
 
 const bearer = (value: string | undefined) => /^Bearer\s+(\S+)\s*$/i.exec(value ?? '')?.[1];
 
-/** `x-api-key` is the app key; Deepvue's JWT has no counterpart here, so a bearer is read as the key only when x-api-key is absent. */
-const credentials: CredentialsExtractor = (event) => ({ key: header(event, 'x-api-key') ?? bearer(header(event, 'authorization')) });
+/**
+ * `x-api-key` is the app key (Deepvue's CLIENT_SECRET). A bearer from our POST /v1/authorize is checked
+ * as the access token beside it; any other bearer is ignored beside x-api-key, and read as the key without it.
+ */
+const credentials: CredentialsExtractor = (event) => {
+  const token = bearer(header(event, 'authorization'));
+  const key = header(event, 'x-api-key');
+  if (token !== undefined && isAccessToken(token)) return { key, accessToken: token };
+  return { key: key ?? token };
+};
 
 const isUrl = (text: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim());
 const URL_REASONS = new Set(['URL_NOT_ALLOWED', 'URL_FETCH_FAILED', 'URL_TOO_LARGE', 'URL_TIMEOUT']);
