@@ -1,7 +1,6 @@
-import { livenessDetails } from '../liveness/details.js';
+import { answerLine, checkAnswer } from './answer.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
-import { DEFAULT_RULES, summarize } from '../liveness/rules/index.js';
 import type { AttributeName } from '../liveness/attributes/types.js';
 import type { QualityCheckName } from '../liveness/quality/types.js';
 import type { DecodedImage, SelectionCriteria } from '../liveness/types.js';
@@ -53,23 +52,8 @@ export async function checkImage(engine: LivenessEngine, file: string, prepared:
   try {
     const { image, decodeMs } = await prepared.decoded;
     const assessment = await engine.checkDecoded(image, { ...flags, qualityStatus: flags.quality }, decodeMs);
-    // The action the shipped default rules give, as the API would answer it.
-    const summary = summarize(assessment, DEFAULT_RULES);
-    const details = { file, ...livenessDetails(assessment), qualityStatus: assessment.quality.status, summary };
-    if (flags.json) return { stdout: JSON.stringify(details), failed: false };
-    const { liveFace, face } = details;
-    const box = face.boundingBox;
-    const notAssessable = details.assessability.assessable
-      ? ''
-      : ` assessable=no reason=${details.assessability.reason} cropScale=${details.assessability.cropScaleAchieved.toFixed(2)}/${details.assessability.cropScaleWanted}`;
-    return {
-      stdout:
-        `${printableName(file)}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence}${notAssessable} ` +
-        (liveFace.models.length > 1 ? `models=${liveFace.models.map((m) => `${m.model.split('@')[0]}:${m.score.toFixed(3)}`).join(',')} ` : '') +
-        `faces=${face.facesDetected} box=${box.left},${box.top},${box.width}x${box.height} quality=${details.qualityStatus}` +
-        (summary.action === 'pass' ? '' : ` action=${summary.action} (${summary.details.map((d) => `${d.code} ${d.message}`).join('; ')})`),
-      failed: false,
-    };
+    const answer = checkAnswer({ file }, assessment, { framesSent: 1 });
+    return { stdout: flags.json ? JSON.stringify(answer) : answerLine(printableName(file), answer), failed: false };
   } catch (error) {
     return errorOutcome({ file }, file, error, flags.json);
   }

@@ -1,4 +1,4 @@
-import { livenessDetails } from '../liveness/details.js';
+import { answerLine, checkAnswer } from './answer.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { MergedLiveness } from '../liveness/merged/MergedLiveness.js';
 import { type CheckFlags, errorOutcome, printOutcome } from './check.js';
@@ -16,34 +16,22 @@ export async function checkPresentations(presentations: string[][], flags: Frame
   let failures = 0;
   for (const files of presentations) {
     const name = files.join(' ');
+    // A file judged alone is labelled as `check` labels it, whichever level judged it.
+    const label = flags.frames ? { files } : { file: files[0]! };
     try {
       const frames = await Promise.all(files.map((file) => readImage(file)));
       const options = { ...flags, qualityStatus: flags.quality };
       const method = flags.method ?? 'merged';
       const fused = method === 'merged' ? await merged.checkFrames(frames, options) : undefined;
       const assessment = fused ?? (await engine.check(frames[0]!, options));
-      const used = method === 'merged' ? frames.length : 1;
-      const details = {
-        files,
-        ...livenessDetails(assessment),
-        qualityStatus: assessment.quality.status,
-        livenessMethod: { value: method, framesSent: frames.length, framesUsed: used },
-        ...(fused ? { frames: fused.frames } : {}),
-      };
-      if (flags.json) {
-        console.log(JSON.stringify(details));
-      } else {
-        const { liveFace } = details;
-        const consistency = fused?.frames.consistency;
-        console.log(
-          `${printableName(name)}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence} ` +
-            `method=${method} frames=${used}/${frames.length} quality=${assessment.quality.status}` +
-            (consistency && consistency.reasons.length > 0 ? ` inconsistent=${consistency.reasons.join(',')}` : ''),
-        );
-      }
+      const answer = checkAnswer(label, assessment, {
+        framesSent: frames.length,
+        ...(fused ? { merged: { assessment: fused, head: merged.head } } : {}),
+      });
+      console.log(flags.json ? JSON.stringify(answer) : answerLine(printableName(name), answer));
     } catch (error) {
       failures++;
-      printOutcome(errorOutcome({ files }, name, error, flags.json, 'these frames'));
+      printOutcome(errorOutcome(label, name, error, flags.json, flags.frames ? 'these frames' : 'this image'));
     }
   }
   return failures === 0 ? 0 : 2;

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_TARGET_APCER, MIN_PER_CLASS, MIN_SOURCES_PER_CLASS } from '../evaluation/calibrationMinimum.js';
 import type { EvalFlags } from '../evaluation/command.js';
 import type { TrainFlags } from '../training/command.js';
 import { DEFAULT_FEATURE_CACHE } from '../training/featureCache.js';
@@ -95,8 +96,13 @@ export function buildProgram(): Command {
     .option('--report <out>', 'also write det.svg/.png, histogram.svg/.png and metrics.json into this folder')
     .option('--json', 'print metrics.json to stdout instead of text')
     .option('--threshold <t>', `evaluate at this threshold (default ${DEFAULT_THRESHOLD}, calibrated)`, parseThreshold)
-    .option('--calibrate', 'choose the threshold for --target-apcer on assessable presentations (default: source-balanced, leave one source out)')
-    .option('--target-apcer <a>', 'APCER to calibrate for (source-balanced with loso, worst attack type with a two-sided split)', parseThreshold, 0.05)
+    .option(
+      '--calibrate',
+      'choose the threshold for --target-apcer on assessable presentations (default: source-balanced, leave one source out); ' +
+        `refuses (exit 2, counts per source) unless ${MIN_SOURCES_PER_CLASS} sources have ${MIN_PER_CLASS}+ decided attacks and ${MIN_SOURCES_PER_CLASS} have ` +
+        `${MIN_PER_CLASS}+ decided genuine images (with a two-sided split: one source of each on the calibration side)`,
+    )
+    .option('--target-apcer <a>', `with --calibrate: APCER to calibrate for (source-balanced with loso, worst attack type with a two-sided split; default ${DEFAULT_TARGET_APCER})`, parseThreshold)
     .option('--split <spec>', 'with --calibrate: loso (default), or a two-sided split source-hash:<salt> or groups:<g1>,<g2>,... (groups calibrate)')
     .option('--compare', 'faster vs merged side by side (always on for a sequences folder: MANIFEST.tsv with a seq column)')
     .option(
@@ -113,12 +119,14 @@ export function buildProgram(): Command {
     .command('train')
     .description(
       'train the merged level\'s logistic head on labelled folders (source = source_repo): feature set and L2 strength chosen by ' +
-        'leave-one-source-out mean within-source AUC; writes the head with its data list, validation figures and sha256',
+        'leave-one-source-out mean within-source AUC; writes the head with its data list, validation figures and sha256. ' +
+        'Byte-for-byte reproducible: the same images and model outputs give the same file (no timestamps; samples in id order); ' +
+        'model outputs may differ on another CPU or with another LIVENESS_ORT_THREADS, which the head\'s training.evidenceSha256 would show',
     )
     .argument('<dirs...>', 'labelled folders, e.g. ../shared/faces ../shared/train-faces')
     .option('--out <file>', 'where to write the head', 'models/liveness_head.json')
     .option('--cache <file>', 'evidence cache (model outputs per image; never pixels)', DEFAULT_FEATURE_CACHE)
-    .option('--seed <n>', 'recorded in the head (the fit itself is deterministic)', (v) => Number.parseInt(v, 10), 1)
+    .option('--seed <n>', 'recorded in the head (the fit itself is deterministic: Newton from zero, nothing random)', (v) => Number.parseInt(v, 10), 1)
     .option('--pack-dir <dir>', "the silent-face pack's files: its models' scores join the evidence (write the head to models/liveness_head.silent-face.json)")
     .action(async (dirs: string[], flags: TrainFlags) => {
       const { trainCommand } = await import('../training/command.js');

@@ -1,7 +1,7 @@
 import type { LivenessAssessment, LivenessEngine } from '../liveness/engine.js';
-import { DEFAULT_FRAME_LIMITS, type MergedAssessment, MergedLiveness } from '../liveness/merged/MergedLiveness.js';
+import { DEFAULT_FRAME_LIMITS, MergedLiveness } from '../liveness/merged/MergedLiveness.js';
 import type { AttributeName } from '../liveness/attributes/types.js';
-import { livenessDetails, qualityResult } from '../liveness/details.js';
+import { checkDetails, qualityResult } from '../liveness/details.js';
 import { faceJpeg } from '../liveness/stages/crop.js';
 import { summaryFor } from './decisionRules.js';
 import type { LivenessRequest } from './livenessRequest.js';
@@ -33,60 +33,12 @@ export interface LivenessCheckResult {
   readonly summary: ReturnType<typeof summaryFor>;
 }
 
-/** `details.livenessMethod`: the level that decided, and how many of the frames sent it looked at. */
-const livenessMethodAnswer = (method: LivenessRequest['options']['livenessMethod'], framesSent: number, framesUsed: number) => ({
-  value: method,
-  framesSent,
-  framesUsed,
-});
-
-/**
- * What validation said of merged against faster (from the head file, leave one source out): shown in
- * every merged answer, so a caller never reads "merged" as "more accurate" where it was not.
- */
-function comparedWithFaster(head: MergedLiveness['head']) {
-  const v = (head as unknown as { validation?: { atFasterBpcer?: { bpcer: number; fasterApcer: number; mergedApcer: number }; faster?: { meanWithinSourceAuc: number }; merged?: { meanWithinSourceAuc: number } } }).validation;
-  const at = v?.atFasterBpcer;
-  if (!at || !v?.faster || !v.merged) return { validated: false };
-  const round = (x: number) => Math.round(x * 1000) / 1000;
-  return {
-    validated: true,
-    lowerApcerAtEqualBpcer: at.mergedApcer < at.fasterApcer,
-    atBpcer: round(at.bpcer),
-    apcer: { faster: round(at.fasterApcer), merged: round(at.mergedApcer) },
-    meanWithinSourceAuc: { faster: round(v.faster.meanWithinSourceAuc), merged: round(v.merged.meanWithinSourceAuc) },
-    on: 'leave-one-source-out on the development folders; see docs/merged.md',
-  };
-}
-
 // One merged level per engine (the head is loaded and checksum-verified once per process).
 const mergedLevels = new WeakMap<LivenessEngine, MergedLiveness>();
 const mergedFor = (engine: LivenessEngine) => {
   let merged = mergedLevels.get(engine);
   if (!merged) mergedLevels.set(engine, (merged = new MergedLiveness(engine)));
   return merged;
-};
-
-/** `details.frames` of a merged answer: per-frame scores and what the consistency check measured. */
-const framesDetails = (a: MergedAssessment) => {
-  const c = a.frames.consistency;
-  const round = (v: number) => Math.round(v * 10_000) / 10_000;
-  return {
-    count: a.frames.count,
-    scores: a.frames.scores.map((s) => (s === null ? null : round(s))),
-    aggregation: a.frames.aggregation,
-    reportedFrame: a.frames.reportedFrame + 1,
-    consistency: {
-      consistent: c.reasons.length === 0,
-      reasons: c.reasons,
-      facesPerFrame: c.facesPerFrame,
-      maxCentreShift: round(c.maxCentreShift),
-      maxSizeRatio: round(c.maxSizeRatio),
-      identicalFrames: c.identicalPairs.map(([a1, b1]) => [a1 + 1, b1 + 1]),
-      boundingBoxes: c.track,
-    },
-    head: a.frames.head,
-  };
 };
 
 /** The domain call of POST /v1/checkLiveness: assess, summarise, optionally store the crop. */
@@ -117,14 +69,10 @@ export async function checkLiveness(
         })
       : undefined;
   const assessment = merged ?? (await deps.engine.check(images[0]!, checkOptions));
-  const details = {
-    ...livenessDetails(assessment),
-    livenessMethod: {
-      ...livenessMethodAnswer(options.livenessMethod, images.length, merged ? images.length : 1),
-      ...(merged ? { comparedWithFaster: comparedWithFaster(mergedFor(deps.engine).head) } : {}),
-    },
-    ...(merged ? { frames: framesDetails(merged) } : {}),
-  };
+  const details = checkDetails(assessment, {
+    framesSent: images.length,
+    ...(merged ? { merged: { assessment: merged, head: mergedFor(deps.engine).head } } : {}),
+  });
   const quality = qualityResult(assessment);
   const summary = summaryFor(assessment, { ...(input.rules ? { app: input.rules } : {}), plan: input.plan.rules });
   let croppedImageUrl: string | undefined;

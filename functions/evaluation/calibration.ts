@@ -3,12 +3,78 @@
  * source counting equally (one big source cannot set a threshold), validated by leaving one source
  * out at a time. Pure functions over per-image results; nothing here runs a model.
  */
+import { MIN_PER_CLASS, MIN_SOURCES_PER_CLASS } from './calibrationMinimum.js';
 import { readableThreshold } from './metrics.js';
 import { reassess, redecide, type SampleResult } from './runner.js';
 import { isDecided } from './summary.js';
 
-/** A source counts towards a class's rate only with at least this many decided images of that class. */
-export const MIN_PER_CLASS = 5;
+/** Decided and all live/spoof images of one source: what calibration can use of it. */
+export interface SourceCounts {
+  readonly source: string;
+  readonly live: { readonly decided: number; readonly all: number };
+  readonly spoof: { readonly decided: number; readonly all: number };
+}
+
+/** What calibration needs, and what a set has: `enough` false means no threshold can honestly be chosen on it. */
+export interface CalibrationEvidence {
+  readonly enough: boolean;
+  readonly minPerClass: number;
+  readonly minSources: number;
+  readonly sources: readonly SourceCounts[];
+  /** Sources with at least minPerClass decided images of that class. */
+  readonly counting: { readonly live: number; readonly spoof: number };
+}
+
+/**
+ * Whether the set can calibrate: at least `minSources` sources with `minPerClass` decided attacks, and
+ * as many with `minPerClass` decided genuine images (below that the rule would choose a threshold from nothing).
+ */
+export function calibrationEvidence(
+  samples: readonly SampleResult[],
+  minSources = MIN_SOURCES_PER_CLASS,
+  minPerClass = MIN_PER_CLASS,
+): CalibrationEvidence {
+  const sources = [...new Set(samples.map((s) => s.group))].sort((a, b) => a.localeCompare(b)).map((source): SourceCounts => {
+    const mine = samples.filter((s) => s.group === source);
+    const count = (label: 'live' | 'spoof') => {
+      const of = mine.filter((s) => s.label === label);
+      return { decided: of.filter(isDecided).length, all: of.length };
+    };
+    return { source, live: count('live'), spoof: count('spoof') };
+  });
+  const counting = {
+    live: sources.filter((s) => s.live.decided >= minPerClass).length,
+    spoof: sources.filter((s) => s.spoof.decided >= minPerClass).length,
+  };
+  return { enough: counting.live >= minSources && counting.spoof >= minSources, minPerClass, minSources, sources, counting };
+}
+
+/** A set too small to calibrate on: the message carries the counts per source and what is needed. */
+export class CalibrationRefused extends Error {
+  override readonly name = 'CalibrationRefused';
+  constructor(
+    readonly evidence: CalibrationEvidence,
+    what: string,
+  ) {
+    super(refusalText(evidence, what));
+  }
+}
+
+const sources = (n: number) => `${n} source${n === 1 ? '' : 's'}`;
+
+function refusalText(e: CalibrationEvidence, what: string): string {
+  const width = Math.min(44, Math.max(8, ...e.sources.map((s) => s.source.length + 2)));
+  const short = (n: number) => (n >= e.minPerClass ? 'ok' : `${e.minPerClass - n} short`);
+  const cell = (c: SourceCounts['live']) => `${c.decided} of ${c.all} (${short(c.decided)})`.padEnd(22);
+  return [
+    `cannot calibrate on ${what}: the rule needs at least ${sources(e.minSources)} with ${e.minPerClass} or more decided attacks ` +
+      `and at least ${sources(e.minSources)} with ${e.minPerClass} or more decided genuine images (decided: scored and assessable, ` +
+      `a face the model can judge); it has ${sources(e.counting.spoof)} with enough attacks and ${sources(e.counting.live)} with enough genuine images.`,
+    `${'source'.padEnd(width)}${'genuine decided'.padEnd(22)}attacks decided`,
+    ...e.sources.map((s) => `${s.source.padEnd(width)}${cell(s.live)}${cell(s.spoof)}`.trimEnd()),
+    'Add labelled images (more sources, or more of these), or evaluate at a fixed threshold with --threshold.',
+  ].join('\n');
+}
 
 export interface SourceRates {
   readonly source: string;

@@ -1,3 +1,5 @@
+import { CalibrationRefused } from './calibration.js';
+import { DEFAULT_TARGET_APCER } from './calibrationMinimum.js';
 import { compareCommand, compareModelsCommand } from './compareCommand.js';
 import { DatasetError, readLabelledSet } from './dataset.js';
 import { evaluateSet } from './evaluate.js';
@@ -11,7 +13,7 @@ export interface EvalFlags {
   readonly json?: boolean;
   readonly threshold?: number;
   readonly calibrate?: boolean;
-  readonly targetApcer: number;
+  readonly targetApcer?: number;
   readonly split?: string;
   /** Faster vs merged side by side (automatic for a sequences folder). */
   readonly compare?: boolean;
@@ -23,7 +25,7 @@ export interface EvalFlags {
   readonly packDir?: string;
 }
 
-/** `liveness eval <dir>`: returns the exit code (0 done, 2 the set or the options cannot be used). */
+/** `liveness eval <dir>`: returns the exit code (0 done, 2 the set or the options cannot be used, or too few images to calibrate on). */
 export async function evalCommand(dir: string, flags: EvalFlags): Promise<number> {
   try {
     if (flags.calibrate && flags.threshold !== undefined) {
@@ -32,13 +34,16 @@ export async function evalCommand(dir: string, flags: EvalFlags): Promise<number
     if (!flags.calibrate && flags.split !== undefined) {
       throw new SplitError('--split only applies with --calibrate');
     }
+    if (!flags.calibrate && flags.targetApcer !== undefined) {
+      throw new SplitError('--target-apcer only applies with --calibrate');
+    }
     if (flags.compareModels) return await compareModelsCommand(dir, flags);
     if (flags.compare || (await isSequenceSet(dir))) return await compareCommand(dir, flags);
     const set = await readLabelledSet(dir);
     const progress = !flags.json && process.stderr.isTTY;
     const run = await evaluateSet(set, {
       threshold: flags.threshold,
-      calibrate: flags.calibrate ? { targetApcer: flags.targetApcer, split: flags.split ?? DEFAULT_SPLIT } : undefined,
+      calibrate: flags.calibrate ? { targetApcer: flags.targetApcer ?? DEFAULT_TARGET_APCER, split: flags.split ?? DEFAULT_SPLIT } : undefined,
       onSample: progress ? (done, total) => process.stderr.write(`\r${done}/${total} images`) : undefined,
     });
     if (progress) process.stderr.write('\r\x1b[K');
@@ -49,7 +54,7 @@ export async function evalCommand(dir: string, flags: EvalFlags): Promise<number
     }
     return 0;
   } catch (error) {
-    if (error instanceof DatasetError || error instanceof SplitError) {
+    if (error instanceof DatasetError || error instanceof SplitError || error instanceof CalibrationRefused) {
       console.error(`liveness eval: ${error.message}`);
       return 2;
     }

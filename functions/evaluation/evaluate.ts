@@ -5,6 +5,8 @@ import { type ThresholdChoice, thresholdForApcer } from './metrics.js';
 import { redecide, runEvaluation, type SampleResult } from './runner.js';
 import {
   type BalancedChoice,
+  CalibrationRefused,
+  calibrationEvidence,
   chooseBalancedThreshold,
   type LeaveOneSourceOut,
   leaveOneSourceOut,
@@ -125,6 +127,9 @@ export async function evaluateSet(set: LabelledSet, options: EvaluateOptions = {
     rules: options.rules,
     onSample: progress(0),
   });
+  // The split's rule pools the calibration side: one source with enough of each class is its floor.
+  const evidence = calibrationEvidence(onCalibration, 1);
+  if (!evidence.enough) throw new CalibrationRefused(evidence, `the calibration side of ${split.name}`);
   const { bonaFide, attacks } = scoresByClass(onCalibration, 'decided');
   const choice = thresholdForApcer(bonaFide, attacks, options.calibrate.targetApcer);
   const onReport = await runEvaluation(engine, images.report, {
@@ -177,6 +182,8 @@ async function calibrateLeaveOneSourceOut(set: LabelledSet, options: EvaluateOpt
     rules: options.rules,
     onSample: options.onSample,
   });
+  const evidence = calibrationEvidence(judged);
+  if (!evidence.enough) throw new CalibrationRefused(evidence, set.root);
   const choice = chooseBalancedThreshold(judged, targetApcer);
   const samples = redecide(judged, choice.threshold, engine.config.borderline, options.rules ?? 'default');
   const sources = new Set(samples.map((s) => s.group)).size;

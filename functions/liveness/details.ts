@@ -1,4 +1,5 @@
 import type { LivenessAssessment } from './engine.js';
+import type { MergedAssessment, MergedLiveness } from './merged/MergedLiveness.js';
 import { QUALITY_CHECK_RESPONSE_KEYS, type QualityCheckName } from './quality/types.js';
 
 const round = (v: number) => Math.round(v * 10_000) / 10_000;
@@ -81,5 +82,70 @@ export function livenessDetails(a: LivenessAssessment) {
     threshold: a.decision.threshold,
     selectionCriteria: a.selection,
     modelVersion: a.modelVersion,
+  };
+}
+
+/**
+ * What validation said of merged against faster (from the head file, leave one source out): shown in
+ * every merged answer, so a caller never reads "merged" as "more accurate" where it was not.
+ */
+function comparedWithFaster(head: MergedLiveness['head']) {
+  const v = (head as unknown as { validation?: { atFasterBpcer?: { bpcer: number; fasterApcer: number; mergedApcer: number }; faster?: { meanWithinSourceAuc: number }; merged?: { meanWithinSourceAuc: number } } }).validation;
+  const at = v?.atFasterBpcer;
+  if (!at || !v?.faster || !v.merged) return { validated: false };
+  const round3 = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    validated: true,
+    lowerApcerAtEqualBpcer: at.mergedApcer < at.fasterApcer,
+    atBpcer: round3(at.bpcer),
+    apcer: { faster: round3(at.fasterApcer), merged: round3(at.mergedApcer) },
+    meanWithinSourceAuc: { faster: round3(v.faster.meanWithinSourceAuc), merged: round3(v.merged.meanWithinSourceAuc) },
+    on: 'leave-one-source-out on the development folders; see docs/merged.md',
+  };
+}
+
+/** `details.frames` of a merged answer: per-frame scores and what the consistency check measured. */
+function framesDetails(a: MergedAssessment) {
+  const c = a.frames.consistency;
+  return {
+    count: a.frames.count,
+    scores: a.frames.scores.map((s) => (s === null ? null : round(s))),
+    aggregation: a.frames.aggregation,
+    reportedFrame: a.frames.reportedFrame + 1,
+    consistency: {
+      consistent: c.reasons.length === 0,
+      reasons: c.reasons,
+      facesPerFrame: c.facesPerFrame,
+      maxCentreShift: round(c.maxCentreShift),
+      maxSizeRatio: round(c.maxSizeRatio),
+      identicalFrames: c.identicalPairs.map(([a1, b1]) => [a1 + 1, b1 + 1]),
+      boundingBoxes: c.track,
+    },
+    head: a.frames.head,
+  };
+}
+
+/** How a check was asked for: the frames sent, and the merged level's own assessment when it decided. */
+export interface CheckMethod {
+  readonly framesSent: number;
+  readonly merged?: { readonly assessment: MergedAssessment; readonly head: MergedLiveness['head'] };
+}
+
+/**
+ * `result.details` of a check at either level, as the API answers it and the CLI prints it:
+ * `livenessMethod` (the level that decided, and how many of the frames sent it looked at) always,
+ * `frames` and `livenessMethod.comparedWithFaster` when the merged level decided.
+ */
+export function checkDetails(a: LivenessAssessment, how: CheckMethod) {
+  const merged = how.merged;
+  return {
+    ...livenessDetails(a),
+    livenessMethod: {
+      value: merged ? ('merged' as const) : ('faster' as const),
+      framesSent: how.framesSent,
+      framesUsed: merged ? how.framesSent : 1,
+      ...(merged ? { comparedWithFaster: comparedWithFaster(merged.head) } : {}),
+    },
+    ...(merged ? { frames: framesDetails(merged.assessment) } : {}),
   };
 }

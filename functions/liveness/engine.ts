@@ -146,11 +146,14 @@ export interface LivenessAssessment {
   readonly decoded: DecodedImage;
 }
 
-/** The quality status says why a face is not assessable: that reason comes first. */
-function withAssessability(quality: QualityAssessment, assessability: Assessability): QualityAssessment {
+/** The quality status says why a face is not assessable: that reason comes first, with the crop scale that decided it. */
+function withAssessability(quality: QualityAssessment, assessability: Assessability, minCropScale: number): QualityAssessment {
   if (assessability.assessable || !assessability.reason) return quality;
-  const failures = [assessability.reason, ...quality.failures.filter((f) => f !== assessability.reason)];
-  return { ...quality, status: failures[0]!, failures };
+  const reason = assessability.reason;
+  const failures = [reason, ...quality.failures.filter((f) => f !== reason)];
+  const cropScale = { name: 'cropScale', value: assessability.cropScaleAchieved, limit: minCropScale, bound: 'min' as const, failed: true };
+  const evidence = { ...quality.evidence, [reason]: [...(quality.evidence[reason] ?? []).filter((m) => m.name !== 'cropScale'), cropScale] };
+  return { ...quality, status: failures[0]!, failures, evidence };
 }
 
 /** The liveness pipeline: decode → detect → select → score → decide, each a named stage. */
@@ -288,7 +291,11 @@ export class LivenessEngine {
     ]);
     const measurements = await measureQuality(this.models, decoded, face, faces.length, families, timed);
     const quality = await timed('quality', () =>
-      withAssessability(judgeQuality(measurements, face, qualityChecks, this.config.quality, decoded.scale), assessability),
+      withAssessability(
+        judgeQuality(measurements, face, qualityChecks, this.config.quality, decoded.scale),
+        assessability,
+        this.config.assessability.minCropScale,
+      ),
     );
     const faceAttributes =
       attributes.length > 0 ? await measureAttributes(this.models, decoded, face, attributes, measurements, timed) : {};

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { FEATURE_SETS, type FeatureSetName } from '../liveness/merged/evidence.js';
 import { extractFeatures } from './features.js';
@@ -44,7 +45,11 @@ export async function trainCommand(dirs: readonly string[], flags: TrainFlags): 
   const withSum = { ...head, sha256: headChecksum(head) };
   // Number arrays on one line each: the file stays readable and diffs stay small.
   const text = JSON.stringify(withSum, null, 1).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_m, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`);
-  await writeFile(flags.out, `${text}\n`);
-  console.log(`wrote ${flags.out} (sha256 of its content without the sha256 field: ${withSum.sha256})`);
+  const bytes = `${text}\n`;
+  await writeFile(flags.out, bytes);
+  // Two different checksums, both named: the file's bytes (sha256sum) and the head's own field.
+  console.log(`wrote ${flags.out}: sha256 of the file ${createHash('sha256').update(bytes).digest('hex')}`);
+  console.log(`  its "sha256" field (the head's content without that field, checked when the head loads): ${withSum.sha256}`);
+  console.log(`  evidence sha256 (model outputs of the ${samples.length} images): ${(head.training as { evidenceSha256: string }).evidenceSha256}`);
   return 0;
 }

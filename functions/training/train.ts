@@ -106,16 +106,24 @@ export interface TrainingResult {
 
 const HEAD_THRESHOLD = 0.5;
 
+/** sha256 of every sample's label, source and model outputs, in id order. */
+export function evidenceChecksum(samples: readonly TrainingSample[]): string {
+  const rows = samples.map((s) => [s.id, s.label, s.group, s.evidence, s.fasterScore]);
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+}
+
 /**
  * Chooses the feature set and L2 strength by leave-one-source-out mean within-source AUC, then fits
  * the shipped head on every sample. The chosen row's figures are reported beside the faster level's
  * on the same samples; they are the selection's own figures (optimistic), said so in the head.
  */
 export function trainHead(
-  samples: readonly TrainingSample[],
+  given: readonly TrainingSample[],
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
   onRow?: (row: TrainingResult['grid'][number]) => void,
 ): TrainingResult {
+  // The images, not the order folders and manifests list them in, decide every sum: same data, same bytes.
+  const samples = [...given].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const grid: TrainingResult['grid'] = [];
   let best: { featureSet: FeatureSetName; lambda: number; scores: number[]; criterion: number } | undefined;
   for (const featureSet of options.featureSets) {
@@ -152,6 +160,8 @@ export function trainHead(
       samples: samples.length,
       sources: [...new Set(samples.map((s) => s.group))].sort(),
       trainingDataSha256: createHash('sha256').update(trainingData.join('\n')).digest('hex'),
+      // What the models said of those images: if two heads trained on the same list differ, this says whether the evidence did.
+      evidenceSha256: evidenceChecksum(samples),
       trainingData,
     },
     validation: {

@@ -28,7 +28,7 @@ describe.skipIf(skip)('liveness check --frames (one presentation of several fram
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0]!);
-    expect(result.livenessMethod).toEqual({ value: 'merged', framesSent: 4, framesUsed: 4 });
+    expect(result.livenessMethod).toMatchObject({ value: 'merged', framesSent: 4, framesUsed: 4, comparedWithFaster: { validated: true } });
     expect(result.frames.scores).toHaveLength(4);
     expect(result.frames.consistency.reasons).toEqual([]);
     expect(result.modelVersion).toMatch(/^liveness_head@/);

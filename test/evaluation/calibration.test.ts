@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  calibrationEvidence,
   chooseBalancedThreshold,
   chooseMinCropScale,
   leaveOneSourceOut,
@@ -82,5 +83,26 @@ describe('chooseMinCropScale', () => {
     const choice = chooseMinCropScale(data, 0.5, 3, [1, 1.3, 1.8, 2.6]);
     expect(choice.minCropScale).toBe(1.3);
     expect(choice.leaveOneSourceOut).toEqual({ '1.3': 2 });
+  });
+});
+
+describe('calibrationEvidence', () => {
+  it('is enough with two sources of five decided images of each class', () => {
+    const evidence = calibrationEvidence([...big, ...small]);
+    expect(evidence.enough).toBe(true);
+    expect(evidence.counting).toEqual({ live: 2, spoof: 2 });
+  });
+
+  it('is not enough when only one source has five decided attacks, and counts only decided images', () => {
+    const fourAttacks = [...many(5, (i) => sample('small', 'live', 0.95, 2.7, i)), ...many(4, (i) => sample('small', 'spoof', 0.6, 2.7, i))];
+    const tightAttacks = many(3, (i) => sample('small', 'spoof', 0.2, 1.1, 10 + i));
+    const evidence = calibrationEvidence([...big, ...fourAttacks, ...tightAttacks]);
+    expect(evidence.enough).toBe(false);
+    expect(evidence.counting).toEqual({ live: 2, spoof: 1 });
+    expect(evidence.sources.find((s) => s.source === 'small')).toEqual({
+      source: 'small',
+      live: { decided: 5, all: 5 },
+      spoof: { decided: 4, all: 7 },
+    });
   });
 });

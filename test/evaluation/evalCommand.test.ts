@@ -1,26 +1,11 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLD } from '../../functions/liveness/engine.js';
 import { samplePhotos } from '../helpers/faces.js';
-
-const root = resolve(import.meta.dirname, '../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
-const cli = join(root, 'functions/cli/liveness.ts');
-
-async function liveness(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, [cli, ...args], { cwd: root, maxBuffer: 16 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { liveness } from '../helpers/cli.js';
 
 /**
  * A labelled folder of real photographs (face-api's demo photos; their live/spoof labels here are
@@ -139,33 +124,44 @@ describe('liveness eval on a folder of real photos (folders layout)', () => {
   });
 });
 
+/**
+ * Two sources of five genuine images and five attacks each (face-api's demo photos, copied under
+ * new names; labels arbitrary): the least `--calibrate` accepts, as every demo photo is assessable.
+ */
+function twoSourceFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'liveness-eval-calibrate-'));
+  const rows = ['file\tlabel\tattack_type\tsource_repo'];
+  let photo = 0;
+  for (const source of ['one', 'two']) {
+    for (const [label, type] of [['live', '-'], ['spoof', source === 'one' ? 'screen' : 'print']] as const) {
+      mkdirSync(join(dir, source, label), { recursive: true });
+      for (let i = 0; i < 5; i++) {
+        const file = `${source}/${label}/photo${i}.jpg`;
+        copyFileSync(samplePhotos[photo++ % samplePhotos.length]!, join(dir, file));
+        rows.push(`${file}\t${label}\t${type}\tsource/${source}`);
+      }
+    }
+  }
+  writeFileSync(join(dir, 'MANIFEST.tsv'), `${rows.join('\n')}\n`);
+  return dir;
+}
+
 describe('liveness eval --calibrate on a MANIFEST.tsv (manifest layout, split by source)', () => {
   it('chooses the threshold on one split, reports on the other, and names both', async () => {
-    const dir = labelledFolder();
-    writeFileSync(
-      join(dir, 'MANIFEST.tsv'),
-      [
-        'file\tlabel\tattack_type\tsource_repo',
-        'live/sample1.jpg\tlive\t-\tsource/one',
-        'spoof/screen/sample4.jpg\tspoof\tscreen\tsource/one',
-        'live/sample2.jpg\tlive\t-\tsource/two',
-        'live/sample3.jpg\tlive\t-\tsource/two',
-        'spoof/print/sample5.jpg\tspoof\tprint\tsource/two',
-        '',
-      ].join('\n'),
-    );
+    const dir = twoSourceFolder();
     const run = await liveness('eval', dir, '--calibrate', '--target-apcer', '0', '--split', 'groups:source/one', '--json');
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.calibration.split.calibrationGroups).toEqual(['source/one']);
     expect(result.calibration.split.reportGroups).toEqual(['source/two']);
-    expect(result.calibration.split.calibrationCounts).toEqual({ live: 1, spoof: 1 });
-    // Target APCER 0: the calibration split's attack must be rejected at the chosen threshold.
-    const attack = result.samples.find((x: any) => x.file === 'spoof/screen/sample4.jpg');
-    expect(attack.score).toBeLessThan(result.threshold.value);
+    expect(result.calibration.split.calibrationCounts).toEqual({ live: 5, spoof: 5 });
+    // Target APCER 0: every attack of the calibration split must be rejected at the chosen threshold.
+    const attacks = result.samples.filter((x: any) => x.group === 'source/one' && x.label === 'spoof');
+    expect(attacks).toHaveLength(5);
+    for (const attack of attacks) expect(attack.score).toBeLessThan(result.threshold.value);
     expect(result.threshold.source).toBe('calibrated');
     // The reported figures cover only the other split.
-    expect(result.summary.counts).toEqual({ images: 3, live: 2, spoof: 1, byAttackType: { print: 1 } });
+    expect(result.summary.counts).toEqual({ images: 10, live: 5, spoof: 5, byAttackType: { print: 5 } });
     // The report split was judged by the engine at the chosen threshold, so the API's actions are known there.
     expect(result.summary.actions).not.toBeNull();
     expect(result.calibration.onCalibrationSplit.actions).toBeNull();
@@ -177,19 +173,7 @@ describe('liveness eval --calibrate on a MANIFEST.tsv (manifest layout, split by
   });
 
   it('by default calibrates by leaving one source out, source-balanced, and prints the trade-off table', async () => {
-    const dir = labelledFolder();
-    writeFileSync(
-      join(dir, 'MANIFEST.tsv'),
-      [
-        'file\tlabel\tattack_type\tsource_repo',
-        'live/sample1.jpg\tlive\t-\tsource/one',
-        'spoof/screen/sample4.jpg\tspoof\tscreen\tsource/one',
-        'live/sample2.jpg\tlive\t-\tsource/two',
-        'live/sample3.jpg\tlive\t-\tsource/two',
-        'spoof/print/sample5.jpg\tspoof\tprint\tsource/two',
-        '',
-      ].join('\n'),
-    );
+    const dir = twoSourceFolder();
     const run = await liveness('eval', dir, '--calibrate', '--json');
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);

@@ -8,7 +8,7 @@ import { imageStatistics } from './imageStatistics.js';
 import { detectLandmarks } from './landmarks.js';
 import { occlusionScore } from './occlusion.js';
 import { headPose } from './pose.js';
-import { qualityFailures, qualityStatusOf } from './status.js';
+import { qualityFailures, qualityMeasures, qualityStatusOf } from './status.js';
 import type { QualityAssessment, QualityCheckName, QualityMeasurements } from './types.js';
 
 export * from './types.js';
@@ -67,9 +67,13 @@ export function judgeQuality(
 ): QualityAssessment {
   const facePixels = (face.x2 - face.x1) * scale;
   const failures = qualityFailures(measurements, facePixels, config);
+  const evidence = Object.fromEntries(
+    failures.map((status) => [status, qualityMeasures(status, measurements, facePixels, config)] as const).filter(([, measures]) => measures.length > 0),
+  );
   return {
     status: qualityStatusOf(failures),
     failures,
+    evidence,
     measurements,
     checks: qualityChecks(requested, measurements, facePixels, config),
   };

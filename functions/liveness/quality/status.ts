@@ -1,5 +1,5 @@
 import type { QualityConfig } from './config.js';
-import type { FaceGeometry, ImageStatistics, QualityMeasurements, QualityStatus } from './types.js';
+import type { FaceGeometry, ImageStatistics, QualityMeasure, QualityMeasurements, QualityStatus } from './types.js';
 
 /**
  * Under-exposed: even the face's highlights are dark, or much of it is crushed to black. Judged on
@@ -61,3 +61,49 @@ export function qualityFailures(m: QualityMeasurements, facePixels: number, c: Q
 
 /** The one status reported: the first failure, or VALID_IMAGE. */
 export const qualityStatusOf = (failures: readonly QualityStatus[]): QualityStatus => failures[0] ?? 'VALID_IMAGE';
+
+const atMost = (name: string, value: number, limit: number, measured = value): QualityMeasure => ({ name, value, limit, bound: 'max', failed: measured > limit });
+const atLeast = (name: string, value: number, limit: number): QualityMeasure => ({ name, value, limit, bound: 'min', failed: value < limit });
+
+/**
+ * The measurements and limits a status is decided on (the ones that failed say why it failed), so an
+ * answer can cite them: e.g. FACE_ANGLE_TOO_LARGE from roll alone while headTurned (yaw, pitch) is no.
+ */
+export function qualityMeasures(status: QualityStatus, m: QualityMeasurements, facePixels: number, c: QualityConfig): QualityMeasure[] {
+  const { geometry: g, statistics: s } = m;
+  switch (status) {
+    case 'MULTIPLE_FACES':
+      return [atMost('faces', m.facesDetected, 1)];
+    case 'FACE_TOO_CLOSE':
+      return [atMost('faceRatio', faceRatio(g), c.maxFaceRatio)];
+    case 'FACE_TOO_FAR':
+      return [atLeast('faceRatio', faceRatio(g), c.minFaceRatio), atLeast('facePixels', facePixels, c.minFacePixels)];
+    case 'FACE_CLOSE_TO_BORDER':
+      return [atLeast('borderDistance', g.borderDistance, c.minBorderDistance)];
+    case 'FACE_WITHOUT_PADDING':
+      return [atLeast('padding', minMargin(g), c.minPadding)];
+    case 'ILLUMINATION_ERROR':
+      return [
+        atLeast('highlights', s.highlights, c.minHighlights),
+        atMost('shadows', s.shadows, c.maxShadows),
+        atMost('underExposed', s.underExposed, c.maxClipped),
+        atMost('overExposed', s.overExposed, c.maxClipped),
+        atMost('unevenness', s.unevenness, c.maxUnevenness),
+      ];
+    case 'SHARPNESS_ERROR':
+      return [atLeast('sharpness', s.sharpness, c.minSharpness)];
+    case 'FACE_ANGLE_TOO_LARGE':
+      if (!m.pose) return [];
+      // Signed degrees are printed; the limit applies to their size either way.
+      return [
+        atMost('yaw', m.pose.yaw, c.maxYaw, Math.abs(m.pose.yaw)),
+        atMost('pitch', m.pose.pitch, c.maxPitch, Math.abs(m.pose.pitch)),
+        atMost('roll', m.pose.roll, c.maxRoll, Math.abs(m.pose.roll)),
+      ];
+    case 'FACE_OCCLUDED':
+      return m.occlusionScore === undefined ? [] : [atMost('occlusion', m.occlusionScore, c.maxOcclusion)];
+    default:
+      // FACE_CROPPED (the box runs past an edge), INCONSISTENT_DETECTION (frames), UNKNOWN, VALID_IMAGE: no figure to cite.
+      return [];
+  }
+}

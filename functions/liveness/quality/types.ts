@@ -139,11 +139,22 @@ export interface QualityMeasurements {
   readonly eyes?: EyeState;
 }
 
+/** One measurement a quality status is decided on, against its limit (`bound` min: fails below it; max: above it). */
+export interface QualityMeasure {
+  readonly name: string;
+  readonly value: number;
+  readonly limit: number;
+  readonly bound: 'min' | 'max';
+  readonly failed: boolean;
+}
+
 export interface QualityAssessment {
   /** The first failure in precedence order, or VALID_IMAGE. */
   readonly status: QualityStatus;
   /** Every failing status found (the reported one first); empty when valid. */
   readonly failures: readonly QualityStatus[];
+  /** For each failure that a measurement decided, the measurements and limits it was decided on. */
+  readonly evidence: Partial<Readonly<Record<QualityStatus, readonly QualityMeasure[]>>>;
   readonly measurements: QualityMeasurements;
   /** Only the checks the caller asked for. */
   readonly checks: QualityCheckResults;

@@ -1,4 +1,4 @@
-import { MIN_PER_CLASS } from '../../../functions/evaluation/calibration.js';
+import { MIN_PER_CLASS } from '../../../functions/evaluation/calibrationMinimum.js';
 import type { EvaluationRun } from '../../../functions/evaluation/evaluate.js';
 import { type Figure, markdownTable, rate } from '../figure.js';
 

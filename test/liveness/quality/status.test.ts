@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { qualityCheck } from '../../../functions/liveness/quality/checks.js';
 import { DEFAULT_QUALITY_CONFIG as C } from '../../../functions/liveness/quality/config.js';
 import { faceGeometry } from '../../../functions/liveness/quality/geometry.js';
-import { qualityFailures, qualityStatusOf } from '../../../functions/liveness/quality/status.js';
+import { qualityFailures, qualityMeasures, qualityStatusOf } from '../../../functions/liveness/quality/status.js';
 import type { QualityMeasurements } from '../../../functions/liveness/quality/types.js';
 
 const image = { width: 640, height: 480 };
@@ -80,5 +80,32 @@ describe('quality checks from measurements', () => {
   it('eyes are closed only when both eyes read closed', () => {
     expect(qualityCheck('eyesClosed', measured(undefined, { eyes: { leftOpen: 0.1, rightOpen: 0.9 } }), 160, C)).toMatchObject({ value: 'no' });
     expect(qualityCheck('eyesClosed', measured(undefined, { eyes: { leftOpen: 0.05, rightOpen: 0.02 } }), 160, C)).toMatchObject({ value: 'yes' });
+  });
+});
+
+describe('the measurements a quality status cites', () => {
+  it('a head tilted beyond the roll limit fails on roll alone, while headTurned (yaw, pitch) stays no', () => {
+    const m = measured(box(240, 140, 400, 340), { pose: { yaw: 5, pitch: -8, roll: 31 } });
+    expect(failures(m)).toContain('FACE_ANGLE_TOO_LARGE');
+    const measures = qualityMeasures('FACE_ANGLE_TOO_LARGE', m, 160, C);
+    expect(measures.filter((x) => x.failed).map((x) => x.name)).toEqual(['roll']);
+    expect(measures.find((x) => x.name === 'roll')).toMatchObject({ value: 31, limit: C.maxRoll, bound: 'max' });
+    expect(qualityCheck('headTurned', m, 160, C).value).toBe('no');
+  });
+
+  it('every failure found on a set of faces cites a measurement that failed, except those with no figure', () => {
+    const cases = [
+      measured(box(2, 140, 162, 340)),
+      measured(box(20, 60, 620, 470)),
+      measured(box(300, 200, 340, 240)),
+      { ...measured(), statistics: { ...statistics, sharpness: 10, highlights: 10 } },
+      measured(box(240, 140, 400, 340), { pose: { yaw: -40, pitch: 0, roll: 0 }, occlusionScore: 0.9, facesDetected: 2 }),
+    ];
+    const withoutFigure = ['FACE_CROPPED', 'INCONSISTENT_DETECTION', 'UNKNOWN'];
+    for (const m of cases) {
+      for (const status of failures(m, 40).filter((s) => !withoutFigure.includes(s))) {
+        expect(qualityMeasures(status, m, 40, C).some((x) => x.failed), status).toBe(true);
+      }
+    }
   });
 });
