@@ -1,14 +1,8 @@
 import { header } from '../../commons/middlewares/apiState.js';
-import type { CredentialsExtractor } from '../../commons/middlewares/authenticate.js';
 import { parseLivenessDraft } from '../../commons/livenessRequest.js';
 import { livenessRoute } from '../../commons/livenessRoute.js';
 import { validateBody } from '../../commons/schemas/validate.js';
 import { DeepvueRequest } from '../../commons/schemas/vendors/deepvue.js';
-
-const bearer = (value: string | undefined) => /^Bearer\s+(\S+)\s*$/i.exec(value ?? '')?.[1];
-
-/** `x-api-key` is the app key; Deepvue's JWT has no counterpart here, so a bearer is read as the key only when x-api-key is absent. */
-const credentials: CredentialsExtractor = (event) => ({ key: header(event, 'x-api-key') ?? bearer(header(event, 'authorization')) });
 
 const isUrl = (text: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim());
 const URL_REASONS = new Set(['URL_NOT_ALLOWED', 'URL_FETCH_FAILED', 'URL_TOO_LARGE', 'URL_TIMEOUT']);
@@ -18,7 +12,6 @@ const NO_FACE_REASONS = new Set(['FACE_NOT_DETECTED', 'IMAGE_TOO_SMALL']);
 /** Deepvue `POST /v1/liveness-check` (seeds/001): `image` as base64 or a URL (or `url`); bearer + x-api-key. */
 export const handler = livenessRoute({
   route: 'deepvue',
-  credentials,
   transactionIdFallsBackToRequestId: true,
   toRequest: (body) => {
     const request = validateBody(DeepvueRequest, body);
