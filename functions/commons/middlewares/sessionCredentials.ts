@@ -1,5 +1,6 @@
 import { ApiError } from '../apiErrors.js';
 import { hashSessionToken, sessionIdOf } from '../captureSessions.js';
+import { requirePlanFeatures } from '../livenessRequest.js';
 import type { AppRecord } from '../stores/appStore.js';
 import type { SessionRecord, SessionStore } from '../stores/sessionStore.js';
 import { type ApiEvent, type ApiMiddleware, header } from './apiState.js';
@@ -54,12 +55,16 @@ export function transactionOfSession(session: PresentedSession, sent: string | u
   return bound;
 }
 
-/** After the rate limit: takes the session's check (one conditional atomic update); 403 when another request took the last one. */
+/**
+ * After the rate limit: takes the session's check (one conditional atomic update); 403 when another
+ * request took the last one, or when the app's plan (read now) no longer has what the session asks for.
+ */
 export function useSessionCheck(sessions: () => SessionStore): ApiMiddleware {
   return {
     before: async (request) => {
-      const session = request.context.api.session;
+      const { session, app, plan } = request.context.api;
       if (!session) return;
+      requirePlanFeatures(session.record.options, app?.plan ?? 'current', plan);
       const use = await sessions().use(session.tokenHash, Math.floor(Date.now() / 1000));
       if (!use.used) throw REFUSALS[use.reason]();
     },
