@@ -133,10 +133,15 @@ describe('capture sessions are scoped by the key holder: options, journey, refus
   it("binds a token to its transactionId: no header joins it, another one is refused (403) without using the check", async () => {
     const app = await api.createApp('standard');
     const session = await sessionOf(app.headers, { maxChecks: 1 });
-    const elsewhere = await check(bearer(session.sessionToken, { transactionId: nextTransactionId('someone-elses') }));
+    const someoneElses = nextTransactionId('someone-elses');
+    const elsewhere = await check(bearer(session.sessionToken, { transactionId: someoneElses }));
     expect(elsewhere.status).toBe(403);
     expect(elsewhere.body.result.reason).toBe('SESSION_TRANSACTION_MISMATCH');
     expect(await checksLeft(session.sessionToken)).toBe(1);
+    // Nothing lands in the journey the page named; the refusal is logged under the session's own.
+    expect((await transactions(app.headers, someoneElses)).status).toBe(404);
+    const refusal = (await transactions(app.headers, session.transactionId)).body.result.requests;
+    expect(refusal).toMatchObject([{ statusCode: 403, credential: 'session', sessionId: session.sessionId }]);
     const same = await check(bearer(session.sessionToken, { transactionId: session.transactionId }));
     expect(same.status, JSON.stringify(same.body)).toBe(200);
     expect(same.body.metadata.transactionId).toBe(session.transactionId);

@@ -5,7 +5,7 @@ import { type Feature, isPlanName, PLANS } from '../plans.js';
 import type { AppStore } from '../stores/appStore.js';
 import type { SessionStore } from '../stores/sessionStore.js';
 import { type ApiMiddleware, header } from './apiState.js';
-import { findSession, requireIssuingKey, transactionOfSession } from './sessionCredentials.js';
+import { findSession, requireIssuingKey, requireSessionTransaction } from './sessionCredentials.js';
 
 const unauthorized = () => new ApiError('UNAUTHORIZED', 'INVALID_CREDENTIALS', 'appId and appKey (or x-api-key) are missing or invalid');
 
@@ -39,13 +39,15 @@ export function authenticate(options: { apps: () => AppStore; feature: Feature; 
       context.api.plan = plan;
       if (session) {
         context.api.session = session;
-        context.api.transactionId = transactionOfSession(session, header(event, 'transactionid'));
+        // Logged under the session's journey, refusals too: never into the one a page names.
+        context.api.transactionId = session.record.transactionId;
       }
       context.api.log.appendKeys({
         appId,
         credential: session ? 'session' : 'key',
         ...(session ? { sessionId: session.sessionId, transactionId: context.api.transactionId } : {}),
       });
+      if (session) requireSessionTransaction(session, header(event, 'transactionid'));
     },
   };
 }

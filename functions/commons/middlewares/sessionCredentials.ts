@@ -43,16 +43,11 @@ export function requireIssuingKey(session: PresentedSession, app: AppRecord): vo
   }
 }
 
-/**
- * The session's journey: a check without a transactionId header joins it, another one is refused
- * (403) before the session's check is used.
- */
-export function transactionOfSession(session: PresentedSession, sent: string | undefined): string {
-  const bound = session.record.transactionId;
-  if (sent !== undefined && sent !== bound) {
+/** The session's journey: a check without a transactionId header joins it, another one is refused (403) before the check is used. */
+export function requireSessionTransaction(session: PresentedSession, sent: string | undefined): void {
+  if (sent !== undefined && sent !== session.record.transactionId) {
     throw new ApiError('FORBIDDEN', 'SESSION_TRANSACTION_MISMATCH', 'this session token was created for another transactionId: leave the header out or send that one');
   }
-  return bound;
 }
 
 /**
