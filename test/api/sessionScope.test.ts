@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSessionToken } from '../../functions/commons/captureSessions.js';
@@ -183,6 +183,18 @@ describe('capture sessions are scoped by the key holder: options, journey, refus
     const allowed = await check(bearer(session.sessionToken, { origin }));
     expect(allowed.status, JSON.stringify(allowed.body)).toBe(200);
     expect(await checksLeft(session.sessionToken)).toBe(0);
+  });
+
+  it("leaves the check unused on a 403 for a spent monthly quota", async () => {
+    const app = await api.createApp('sandbox');
+    const session = await sessionOf(app.headers, { maxChecks: 1 });
+    // The month's counter as DynamoDB keeps it, at the plan's quota (1,000 real checks would take the test minutes).
+    const month = new Date().toISOString().slice(0, 7);
+    await api.db.send(new PutCommand({ TableName: api.config.tables.rateLimits, Item: { counterId: `${app.appId}#month#${month}`, count: PLANS.sandbox.monthlyQuota } }));
+    const spent = await check(bearer(session.sessionToken));
+    expect(spent.status).toBe(403);
+    expect(spent.body.result.reason).toBe('QUOTA_EXCEEDED');
+    expect(await checksLeft(session.sessionToken)).toBe(1);
   });
 
   it('leaves the check unused on a 429, so the retry after Retry-After succeeds', async () => {
