@@ -63,6 +63,11 @@ export interface RegionConfig {
   readonly maxBodyBytes: number;
   /** Stage-wide throttle, above the per-plan usage plans. */
   readonly stageThrottle: Throttle;
+  /**
+   * POST /v1/authorize (Deepvue): its credentials are in the body, which the usage-plan authorizer
+   * cannot read, so no usage plan meters it before the handler; this method throttle bounds guessing.
+   */
+  readonly authorizeThrottle: Throttle;
   readonly alarms: AlarmThresholds;
   /** Email address subscribed to the alarm topic, if any. */
   readonly alarmEmail?: string;
@@ -95,6 +100,7 @@ export const REGION_DEFAULTS: Omit<RegionConfig, 'code' | 'awsRegion'> = {
   // 4.5 MB of image bytes is 6 MB once API Gateway base64-encodes it for Lambda.
   maxBodyBytes: Math.floor(4.5 * MB),
   stageThrottle: { rateLimit: 100, burstLimit: 200 },
+  authorizeThrottle: { rateLimit: 5, burstLimit: 10 },
   alarms: { serverErrors: 5, p99LatencyMs: 3000, throttles: 1 },
   retainData: true,
 };

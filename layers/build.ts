@@ -1,5 +1,6 @@
 // Builds the two Lambda layers into layers/out/ (gitignored):
-//   models/                 → /opt/models/*.onnx + manifest.json (from models/, verified against the manifest)
+//   models/                 → /opt/models/*.onnx + manifest.json (from models/, verified against the manifest),
+//                             and /opt/models/packs/NAME/ for each model pack installed in models/packs/ (verified)
 //   native-linux-<arch>/    → /opt/nodejs/node_modules/{onnxruntime-node,sharp,…} for ONE architecture only
 // Packages present in node_modules are copied (pruned to the target platform); the sharp binaries for
 // another architecture are fetched with `npm pack` (npm cache, then registry) and checked against the
@@ -11,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tar from 'tar';
+import { installedPacks, PACKS, packDir, type PackDeclaration } from '../functions/liveness/packs.js';
 
 export type Architecture = 'arm64' | 'x64';
 export const ARCHITECTURES: readonly Architecture[] = ['arm64', 'x64'];
@@ -142,12 +144,29 @@ export async function buildNativeLayer(arch: Architecture): Promise<string> {
   return dir;
 }
 
-/** Builds the models layer: every model of models/manifest.json, checksum-verified, plus the manifest. */
-export function buildModelsLayer(): string {
-  const dir = modelsLayerDir();
+/** The files of an installed pack, each checked against its declaration (the NOTICE and declaration copy travel too). */
+function packFiles(modelDir: string, pack: PackDeclaration): string[] {
+  const dir = packDir(modelDir, pack.name);
+  for (const entry of [...pack.models, ...pack.licenceFiles]) {
+    if (sha256(join(dir, entry.file)) !== entry.sha256) {
+      throw new Error(`layers: ${join(dir, entry.file)} does not match models/packs/${pack.name}.json: run \`npx liveness models add ${pack.name}\``);
+    }
+  }
+  return [...pack.models.map((m) => m.file), ...pack.licenceFiles.map((l) => l.file), 'NOTICE', `${pack.name}.json`];
+}
+
+/**
+ * Builds the models layer: every model of models/manifest.json, checksum-verified, plus the manifest and
+ * the packs installed in the model folder (`modelDir` and `dir` are for tests: a temp model folder and layer).
+ */
+export function buildModelsLayer(modelDir = join(repoRoot, 'models'), dir = modelsLayerDir()): string {
   const manifestFile = join(repoRoot, 'models', 'manifest.json');
   const models = readJson<{ models: ModelEntry[] }>(manifestFile).models;
-  const stamp = { models: models.map((m) => `${m.file}#${m.sha256}`) };
+  const packs = installedPacks(modelDir);
+  const stamp = {
+    models: models.map((m) => `${m.file}#${m.sha256}`),
+    packs: packs.map((p) => `${p.name}:${p.models.map((m) => `${m.file}#${m.sha256}`).join(',')}`),
+  };
   const stampFile = `${dir}.json`;
   if (existsSync(dir) && stampMatches(stampFile, stamp)) return dir;
 
@@ -155,7 +174,7 @@ export function buildModelsLayer(): string {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, 'models'), { recursive: true });
   for (const model of models) {
-    const source = join(repoRoot, 'models', model.file);
+    const source = join(modelDir, model.file);
     if (!existsSync(source)) throw new Error(`layers: ${source} is missing: run \`node models/fetch.mjs\``);
     if (statSync(source).size !== model.bytes || sha256(source) !== model.sha256) {
       throw new Error(`layers: ${source} does not match models/manifest.json: run \`node models/fetch.mjs\``);
@@ -163,10 +182,24 @@ export function buildModelsLayer(): string {
     cpSync(source, join(staging, 'models', model.file));
   }
   cpSync(manifestFile, join(staging, 'models', 'manifest.json'));
+  for (const pack of packs) {
+    for (const file of packFiles(modelDir, pack)) {
+      cpSync(join(packDir(modelDir, pack.name), file), join(packDir(join(staging, 'models'), pack.name), file));
+    }
+  }
   rmSync(dir, { recursive: true, force: true });
   renameSync(staging, dir);
   writeFileSync(stampFile, JSON.stringify(stamp, null, 2));
   return dir;
+}
+
+/** One line per declared pack: in the built models layer (with its models) or not. */
+export function layerPackLines(modelsLayer: string): string[] {
+  return PACKS.map((pack) =>
+    installedPacks(join(modelsLayer, 'models')).includes(pack)
+      ? `${pack.name}: in the models layer (${pack.models.map((m) => m.id).join(', ')}, licences and NOTICE) at /opt/models/packs/${pack.name}`
+      : `${pack.name}: not installed, not in the layer`,
+  );
 }
 
 /**
@@ -228,4 +261,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   for (const [name, dir] of [['models', built.models], ...Object.entries(built.native)] as const) {
     console.log(`layers: ${name} → ${dir} (${(folderBytes(dir) / 1e6).toFixed(1)} MB unzipped)`);
   }
+  for (const line of layerPackLines(built.models)) console.log(`layers: ${line}`);
 }

@@ -6,9 +6,9 @@
  * assessable per source. Never runs on the request path.
  */
 import { resolve } from 'node:path';
-import { chooseMinCropScale } from '../functions/evaluation/calibration.js';
+import { assessabilityReport } from '../functions/evaluation/assessabilityReport.js';
 import { readLabelledSet } from '../functions/evaluation/dataset.js';
-import { reassess, runEvaluation, type SampleResult } from '../functions/evaluation/runner.js';
+import { runEvaluation, type SampleResult } from '../functions/evaluation/runner.js';
 import { LivenessEngine } from '../functions/liveness/engine.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -16,15 +16,4 @@ const dirs = process.argv.length > 2 ? process.argv.slice(2) : ['../shared/faces
 const engine = new LivenessEngine();
 const samples: SampleResult[] = [];
 for (const dir of dirs) samples.push(...(await runEvaluation(engine, (await readLabelledSet(dir)).images, { threshold: engine.config.threshold })));
-const choice = chooseMinCropScale(samples, engine.config.threshold);
-console.log(`${samples.length} images from ${new Set(samples.map((s) => s.group)).size} sources, threshold ${engine.config.threshold}`);
-console.log(`utility per presentation (source-balanced; correct +1, wrong verdict -${choice.wrongVerdictCost}, no verdict 0):`);
-for (const u of choice.utility) console.log(`  minCropScale ${u.minCropScale.toFixed(1)}: ${u.utility.toFixed(4)}`);
-console.log(`chosen: ${choice.minCropScale}; leave-one-source-out choices: ${JSON.stringify(choice.leaveOneSourceOut)}`);
-const judged = reassess(samples, choice.minCropScale);
-console.log('share not assessable per source (scored images):');
-for (const source of [...new Set(judged.map((s) => s.group))].sort()) {
-  const mine = judged.filter((s) => s.group === source && s.score !== null);
-  const out = mine.filter((s) => s.assessable === false).length;
-  console.log(`  ${source}: ${out} of ${mine.length} (${((100 * out) / Math.max(1, mine.length)).toFixed(0)}%)`);
-}
+process.stdout.write(assessabilityReport(samples, engine.config.threshold).text);

@@ -1,6 +1,7 @@
 // The server's face detector, in the browser: fr_detect.onnx through onnxruntime-web with the same
 // pre/post-processing as functions/liveness/stages/detect.ts (letterbox 320x240 on grey, (v-127)/128,
 // RGB planes, scores index 1, greedy NMS). test/web/faceDetector.test.ts holds the two in agreement.
+import { faceIllumination, lumaGrid } from './illumination.js';
 
 /** fr_detect's input and outputs, as in models/manifest.json. */
 export const DETECTOR = Object.freeze({ inputName: 'input', width: 320, height: 240, mean: 127, scale: 1 / 128, faceClass: 1, scores: 'scores', boxes: 'boxes' });
@@ -80,27 +81,32 @@ export function meanLuma(rgba, place, width, height, face) {
   return count > 0 ? sum / count : 0;
 }
 
-/** fr_detect on video frames: one ORT session, one reusable 320x240 canvas. */
+/** fr_detect on video frames: one ORT session, one reusable 320x240 canvas (and one face-grid canvas). */
 export class FaceDetector {
-  static async load({ ortUrl, modelUrl }) {
+  /** `illumination`: the criteria of web/illumination.json; with them, detect() also measures the face's lighting. */
+  static async load({ ortUrl, modelUrl, illumination }) {
     const ort = await import(ortUrl);
     // Single-threaded wasm: no cross-origin isolation needed, and the page stays responsive on phones.
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.wasmPaths = new URL('.', ortUrl).href;
     const session = await ort.InferenceSession.create(modelUrl, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-    return new FaceDetector(ort, session);
+    return new FaceDetector(ort, session, illumination);
   }
 
-  constructor(ort, session) {
+  constructor(ort, session, illumination) {
     this.ort = ort;
     this.session = session;
+    this.illumination = illumination;
     this.canvas = document.createElement('canvas');
     this.canvas.width = DETECTOR.width;
     this.canvas.height = DETECTOR.height;
     this.context = this.canvas.getContext('2d', { willReadFrequently: true });
   }
 
-  /** Faces in a video frame (or any drawable of width x height), and the face's (or image's) mean luma. */
+  /**
+   * Faces in a video frame (or any drawable of width x height), the face's (or image's) mean luma,
+   * and the best face's lighting as the server measures it (when the detector has the criteria).
+   */
   async detect(source, width, height) {
     const place = placement(width, height);
     const ctx = this.context;
@@ -113,7 +119,19 @@ export class FaceDetector {
     const faces = facesFromOutputs(outputs[DETECTOR.scores].data, outputs[DETECTOR.boxes].data, place, width, height);
     input.dispose?.();
     for (const output of Object.values(outputs)) output.dispose?.();
-    return { faces, luma: meanLuma(rgba, place, width, height, faces[0]) };
+    const illumination = faces[0] && this.illumination ? this.#faceIllumination(source, faces[0]) : undefined;
+    return { faces, luma: meanLuma(rgba, place, width, height, faces[0]), illumination };
+  }
+
+  /** The face box drawn at full camera resolution onto the server's face grid, then measured. */
+  #faceIllumination(source, face) {
+    const size = this.illumination.grid;
+    this.gridCanvas ??= Object.assign(document.createElement('canvas'), { width: size, height: size });
+    const ctx = (this.gridContext ??= this.gridCanvas.getContext('2d', { willReadFrequently: true }));
+    // Area-like averaging, as the server averages the face onto its grid.
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(source, face.x1, face.y1, face.x2 - face.x1, face.y2 - face.y1, 0, 0, size, size);
+    return faceIllumination(lumaGrid(ctx.getImageData(0, 0, size, size).data, size), this.illumination);
   }
 
   release() {

@@ -4,9 +4,15 @@
 // only for the request (no storage of any kind); the token is kept in a private field, never logged.
 import { FaceDetector } from './face-detector.js';
 import { framingHint } from './framing-hints.js';
+import { loadIlluminationCriteria } from './illumination.js';
 
 /** Consecutive "ok" detections before capturing: the face has to hold still for a moment. */
 const STEADY_DETECTIONS = 3;
+/**
+ * After this long framing, "Take the photo now" works whatever the hint: the hints are advice, and
+ * the server decides. Nobody is locked out by an on-device judgement (lighting, a missed face).
+ */
+export const UNLOCK_AFTER_MS = 4000;
 /** Spacing of the frames of one burst. */
 const FRAME_GAP_MS = 150;
 const MAX_FRAMES = 8;
@@ -61,6 +67,7 @@ export class LivenessCapture extends HTMLElement {
   #state = 'idle'; // idle | starting | framing | capturing | done
   #steady = 0;
   #lastHint;
+  #framingSince;
   #stats = { detections: 0, totalMs: 0, firstHintAt: undefined };
 
   constructor() {
@@ -105,7 +112,7 @@ export class LivenessCapture extends HTMLElement {
     return Number.isFinite(n) ? Math.min(MAX_FRAMES, Math.max(1, n)) : 1;
   }
 
-  /** The last framing hint: `{ hint, message }`. */
+  /** The last framing hint: `{ hint, message, unlocked }` (unlocked: the photo can be taken whatever the hint). */
   get hint() {
     return this.#lastHint;
   }
@@ -133,10 +140,13 @@ export class LivenessCapture extends HTMLElement {
     this.#say('Starting the camera…');
     try {
       const moduleUrl = import.meta.url;
-      const detector = this.#detector ?? FaceDetector.load({
-        ortUrl: this.getAttribute('ort-url') || new URL('../vendor/onnxruntime-web/ort.wasm.min.mjs', moduleUrl).href,
-        modelUrl: this.getAttribute('model-url') || new URL('../models/fr_detect.onnx', moduleUrl).href,
-      });
+      const detector = this.#detector ?? loadIlluminationCriteria(this.getAttribute('illumination-url') || undefined).then((illumination) =>
+        FaceDetector.load({
+          ortUrl: this.getAttribute('ort-url') || new URL('../vendor/onnxruntime-web/ort.wasm.min.mjs', moduleUrl).href,
+          modelUrl: this.getAttribute('model-url') || new URL('../models/fr_detect.onnx', moduleUrl).href,
+          illumination,
+        }),
+      );
       this.#stream = await navigator.mediaDevices.getUserMedia({
         video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } },
         audio: false,
@@ -147,6 +157,7 @@ export class LivenessCapture extends HTMLElement {
       this.#detector = await detector;
       this.startButton.hidden = true;
       this.#state = 'framing';
+      this.#framingSince = performance.now();
       this.#updateButtons();
       void this.#loop();
     } catch (error) {
@@ -176,17 +187,18 @@ export class LivenessCapture extends HTMLElement {
   async #detectOnce() {
     const started = performance.now();
     const { videoWidth: width, videoHeight: height } = this.video;
-    const { faces, luma } = await this.#detector.detect(this.video, width, height);
+    const { faces, illumination } = await this.#detector.detect(this.video, width, height);
     this.#stats.detections++;
     this.#stats.totalMs += performance.now() - started;
     if (this.#state !== 'framing') return;
-    const hint = framingHint({ faces, width, height, luma });
+    const hint = framingHint({ faces, width, height, illumination }, this.#detector.illumination);
     this.#steady = hint.hint === 'ok' ? this.#steady + 1 : 0;
-    if (hint.hint !== this.#lastHint?.hint) {
-      this.#lastHint = hint;
+    const unlocked = this.#unlocked;
+    if (hint.hint !== this.#lastHint?.hint || unlocked !== this.#lastHint?.unlocked) {
+      this.#lastHint = { ...hint, unlocked };
       this.dataset.hint = hint.hint;
-      this.#say(hint.hint === 'ok' && !this.#token ? 'Good. Waiting for a session…' : hint.message);
-      this.dispatchEvent(new CustomEvent('hint', { detail: { ...hint }, bubbles: true, composed: true }));
+      this.#say(hint.hint === 'ok' && !this.#token ? 'Good. Waiting for a session…' : unlocked && hint.hint !== 'ok' ? `${hint.message}, or take the photo now` : hint.message);
+      this.dispatchEvent(new CustomEvent('hint', { detail: { ...this.#lastHint }, bubbles: true, composed: true }));
     }
     this.#updateButtons();
     if (this.#steady >= STEADY_DETECTIONS && this.#token) void this.capture();
@@ -272,6 +284,7 @@ export class LivenessCapture extends HTMLElement {
     this.#steady = 0;
     this.#lastHint = undefined;
     this.#state = 'framing';
+    this.#framingSince = performance.now();
     this.#updateButtons();
     // The page answers with a new session token (sessions are single use).
     this.dispatchEvent(new CustomEvent('retake', { bubbles: true, composed: true }));
@@ -280,7 +293,12 @@ export class LivenessCapture extends HTMLElement {
 
   #updateButtons() {
     this.captureButton.hidden = this.#state === 'done';
-    this.captureButton.disabled = !(this.#state === 'framing' && this.#token && this.#lastHint?.hint === 'ok');
+    this.captureButton.disabled = !(this.#state === 'framing' && this.#token && (this.#lastHint?.hint === 'ok' || this.#unlocked));
+  }
+
+  /** Framing for UNLOCK_AFTER_MS: the person may take the photo whatever the hint says. */
+  get #unlocked() {
+    return this.#state === 'framing' && this.#framingSince !== undefined && performance.now() - this.#framingSince >= UNLOCK_AFTER_MS;
   }
 
   #say(text) {

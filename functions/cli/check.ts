@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { livenessDetails } from '../liveness/details.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { isLivenessError } from '../liveness/errors.js';
@@ -6,6 +5,7 @@ import { DEFAULT_RULES, summarize } from '../liveness/rules/index.js';
 import type { AttributeName } from '../liveness/attributes/types.js';
 import type { QualityCheckName } from '../liveness/quality/types.js';
 import type { DecodedImage, SelectionCriteria } from '../liveness/types.js';
+import { isInputFileError, printableName, readImage } from './imageFiles.js';
 
 export interface CheckFlags {
   json?: boolean;
@@ -21,14 +21,6 @@ export interface FileOutcome {
   readonly stdout?: string;
   readonly stderr?: string;
   readonly failed: boolean;
-}
-
-const unreadable = (file: string) => (error: NodeJS.ErrnoException) => {
-  throw Object.assign(new Error(`cannot read ${file}: ${error.code ?? error.message}`), { code: 'UNREADABLE_FILE' });
-};
-
-export function readImage(file: string): Promise<Buffer> {
-  return readFile(file).catch(unreadable(file));
 }
 
 /** A file read and decoded, ready for detection; failures are kept for the file's own turn. */
@@ -48,12 +40,12 @@ export function prepareImage(engine: LivenessEngine, file: string): PreparedImag
 }
 
 export function errorOutcome(label: { file: string } | { files: string[] }, name: string, error: unknown, json?: boolean, what = 'this image'): FileOutcome {
-  const known = isLivenessError(error) || (error as { code?: string }).code === 'UNREADABLE_FILE';
-  const code = known ? String((error as { code: string }).code) : 'INTERNAL_ERROR';
-  const message = known ? (error as Error).message : `unexpected error while checking ${what}`;
+  const known = isLivenessError(error) || isInputFileError(error);
+  const code = known ? error.code : 'INTERNAL_ERROR';
+  const message = known ? error.message : `unexpected error while checking ${what}`;
   return json
     ? { stdout: JSON.stringify({ ...label, error: { code, message } }), failed: true }
-    : { stderr: `${name}: error ${code}: ${message}`, failed: true };
+    : { stderr: `${printableName(name)}: error ${code}: ${printableName(message)}`, failed: true };
 }
 
 /** One file judged alone: the line `check` prints for it. */
@@ -72,7 +64,7 @@ export async function checkImage(engine: LivenessEngine, file: string, prepared:
       : ` assessable=no reason=${details.assessability.reason} cropScale=${details.assessability.cropScaleAchieved.toFixed(2)}/${details.assessability.cropScaleWanted}`;
     return {
       stdout:
-        `${file}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence}${notAssessable} ` +
+        `${printableName(file)}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence}${notAssessable} ` +
         `faces=${face.facesDetected} box=${box.left},${box.top},${box.width}x${box.height} quality=${details.qualityStatus}` +
         (summary.action === 'pass' ? '' : ` action=${summary.action} (${summary.details.map((d) => `${d.code} ${d.message}`).join('; ')})`),
       failed: false,

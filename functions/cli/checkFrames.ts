@@ -1,7 +1,8 @@
 import { livenessDetails } from '../liveness/details.js';
 import { LivenessEngine } from '../liveness/engine.js';
 import { MergedLiveness } from '../liveness/merged/MergedLiveness.js';
-import { type CheckFlags, errorOutcome, printOutcome, readImage } from './check.js';
+import { type CheckFlags, errorOutcome, printOutcome } from './check.js';
+import { printableName, readImage } from './imageFiles.js';
 
 export interface FramesFlags extends CheckFlags {
   frames?: string[];
@@ -16,7 +17,7 @@ export async function checkPresentations(presentations: string[][], flags: Frame
   for (const files of presentations) {
     const name = files.join(' ');
     try {
-      const frames = await Promise.all(files.map(readImage));
+      const frames = await Promise.all(files.map((file) => readImage(file)));
       const options = { ...flags, qualityStatus: flags.quality };
       const method = flags.method ?? 'merged';
       const fused = method === 'merged' ? await merged.checkFrames(frames, options) : undefined;
@@ -35,7 +36,7 @@ export async function checkPresentations(presentations: string[][], flags: Frame
         const { liveFace } = details;
         const consistency = fused?.frames.consistency;
         console.log(
-          `${name}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence} ` +
+          `${printableName(name)}: live=${liveFace.value} score=${liveFace.score.toFixed(3)} confidence=${liveFace.confidence} ` +
             `method=${method} frames=${used}/${frames.length} quality=${assessment.quality.status}` +
             (consistency && consistency.reasons.length > 0 ? ` inconsistent=${consistency.reasons.join(',')}` : ''),
         );

@@ -7,6 +7,7 @@ import { ATTRIBUTE_NAMES, type AttributeName, isAttributeName } from '../livenes
 import { isQualityCheckName, QUALITY_CHECK_NAMES, type QualityCheckName } from '../liveness/quality/types.js';
 import { SELECTION_CRITERIA } from '../liveness/types.js';
 import type { FramesFlags } from './checkFrames.js';
+import type { AddFlags, ModelsFlags } from './models.js';
 
 // Each subcommand's code is imported when it runs: `check` loads neither evaluation, training nor the merged level.
 
@@ -37,8 +38,9 @@ export function buildProgram(): Command {
   program
     .command('check')
     .description('check image files (JPEG, PNG, WebP, BMP) without any server; exits 2 if any file could not be checked')
-    .argument('[image...]', 'image files (each judged alone)')
-    .option('--frames <files...>', 'frames of one capture, in time order (1 to 8), judged as one presentation (default method: merged)')
+    .argument('[image...]', 'image files or directories (each image judged alone; a directory: the .jpg .jpeg .png .webp .bmp files in it, by name)')
+    .option('--files-from <list>', 'also check the paths listed in this file, one a line (- reads standard input): for more files than a command line holds')
+    .option('--frames <files...>', 'frames of one capture, in time order (1 to 8), judged as one presentation (default method: merged); a directory gives its images by name')
     .addOption(
       new Option('--method <level>', 'faster: one frame, the raw fr_liveness score; merged: every frame, fused by the learned head (models/liveness_head.json)')
         .choices(['faster', 'merged']),
@@ -65,9 +67,15 @@ export function buildProgram(): Command {
         .choices(['basic', 'full'])
         .default('basic'),
     )
-    .action(async (files: string[], flags: FramesFlags, command: Command) => {
-      if (flags.frames && files.length > 0) command.error('error: give either image files or --frames, not both');
-      if (!flags.frames && files.length === 0) command.error('error: give image files or --frames');
+    .action(async (paths: string[], flags: FramesFlags & { filesFrom?: string }, command: Command) => {
+      const { expandDirectories, readPathList } = await import('./imageFiles.js');
+      if (flags.frames && (paths.length > 0 || flags.filesFrom)) command.error('error: give either image files or --frames, not both');
+      const listed = flags.filesFrom ? await readPathList(flags.filesFrom).catch((error: Error) => command.error(`error: ${error.message}`)) : [];
+      const files = await expandDirectories([...paths, ...listed]);
+      if (flags.frames) flags.frames = await expandDirectories(flags.frames);
+      if (!flags.frames && files.length === 0) {
+        command.error(paths.length + listed.length > 0 ? 'error: no image files found in the directories given' : 'error: give image files or --frames (or directories, --files-from)');
+      }
       if (flags.frames || flags.method === 'merged') {
         const { checkPresentations } = await import('./checkFrames.js');
         process.exitCode = await checkPresentations(flags.frames ? [flags.frames] : files.map((f) => [f]), flags);
@@ -112,6 +120,39 @@ export function buildProgram(): Command {
     .action(async (dirs: string[], flags: TrainFlags) => {
       const { trainCommand } = await import('../training/command.js');
       process.exitCode = await trainCommand(dirs, flags);
+    });
+  const dirOption = () => new Option('--dir <modelDir>', 'the model folder (default: LIVENESS_MODEL_DIR, else the repository\'s models/)');
+  const models = program.command('models').description('liveness model packs: extra models beside fr_liveness (list, add, remove)');
+  models
+    .command('list', { isDefault: true })
+    .description('every declared pack: licence, sources, models, installed or not and where')
+    .addOption(dirOption())
+    .option('--json', 'one JSON array')
+    .action(async (flags: ModelsFlags) => {
+      const { listModels } = await import('./models.js');
+      process.exitCode = await listModels(flags);
+    });
+  models
+    .command('add')
+    .description('download a pack from its declared sources, verify size and sha256 of every file, install all or nothing')
+    .argument('<pack>', 'pack name, e.g. silent-face')
+    .addOption(dirOption())
+    .option('--from <dir>', 'install from a folder holding the files instead (offline, CI), e.g. ../shared/models/silent-face')
+    .option('--mirror <template>', 'download from your own mirror instead: a URL with {file}, e.g. https://mirror.example/packs/{file}')
+    .action(async (name: string, flags: AddFlags) => {
+      if (flags.from && flags.mirror) models.error('error: give either --from or --mirror, not both');
+      if (flags.mirror && !flags.mirror.includes('{file}')) models.error('error: --mirror needs {file} in the URL');
+      const { addModels } = await import('./models.js');
+      process.exitCode = await addModels(name, flags);
+    });
+  models
+    .command('remove')
+    .description('remove an installed pack (liveness then uses fr_liveness alone)')
+    .argument('<pack>', 'pack name')
+    .addOption(dirOption())
+    .action(async (name: string, flags: ModelsFlags) => {
+      const { removeModels } = await import('./models.js');
+      process.exitCode = await removeModels(name, flags);
     });
   return program;
 }

@@ -1,5 +1,5 @@
 import { sharedRulesResolver } from '../liveness/rules/index.js';
-import { generateAppKey, hashAppKey, isValidAppId, reservedAppIdReason } from './keys.js';
+import { appIdOfKey, generateAppKey, hashAppKey, isValidAppId, reservedAppIdReason } from './keys.js';
 import { DEFAULT_PLAN, isPlanName, PLAN_NAMES, type PlanName } from './plans.js';
 import type { AppRecord, AppStore } from './stores/appStore.js';
 
@@ -14,7 +14,7 @@ export class AppAdmin {
     if (reserved) throw new Error(`${reserved}; choose another name`);
     const plan = this.plan(options.plan ?? DEFAULT_PLAN);
     const key = options.key ?? generateAppKey(appId);
-    checkChosenKey(key);
+    checkChosenKey(appId, key);
     const now = new Date().toISOString();
     const app: AppRecord = {
       appId,
@@ -31,7 +31,7 @@ export class AppAdmin {
 
   /** A new key (the old one stops working at once); re-activates a revoked app. */
   async rotate(appId: string, key = generateAppKey(appId)) {
-    checkChosenKey(key);
+    checkChosenKey(appId, key);
     const app = await this.apps.update(appId, { keyHash: hashAppKey(key), status: 'active' });
     return { app, key };
   }
@@ -68,9 +68,21 @@ export class AppAdmin {
   }
 }
 
-// The authenticator refuses keys over 256 characters; short chosen keys are guessable.
-function checkChosenKey(key: string): void {
-  if (key.length < 16 || key.length > 256) throw new Error('an app key must be 16 to 256 characters');
+/**
+ * Why a chosen key cannot be this app's, or undefined. The authenticator refuses keys over 256
+ * characters; short keys are guessable; a key shaped `<appId>.<secret>` names its app (`x-api-key`
+ * alone), so one naming another app would be stored and then never authenticate.
+ */
+export function chosenKeyProblem(appId: string, key: string): string | undefined {
+  if (key.length < 16 || key.length > 256) return `an app key must be 16 to 256 characters (got ${key.length})`;
+  const named = appIdOfKey(key);
+  if (named !== undefined && named !== appId) return `the key names app "${named}" (the part before the first '.'), not "${appId}": use ${appId}.<secret>`;
+  return undefined;
+}
+
+function checkChosenKey(appId: string, key: string): void {
+  const problem = chosenKeyProblem(appId, key);
+  if (problem) throw new Error(problem);
 }
 
 /** `https://a.example` (scheme, host, optional port; nothing else) as browsers send it in `Origin`. */

@@ -55,7 +55,7 @@ function comparedWithFaster(head: MergedLiveness['head']) {
     atBpcer: round(at.bpcer),
     apcer: { faster: round(at.fasterApcer), merged: round(at.mergedApcer) },
     meanWithinSourceAuc: { faster: round(v.faster.meanWithinSourceAuc), merged: round(v.merged.meanWithinSourceAuc) },
-    on: 'leave-one-source-out on the development folders; see README "The merged level"',
+    on: 'leave-one-source-out on the development folders; see docs/merged.md',
   };
 }
 

@@ -22,6 +22,8 @@ import { services } from './services.js';
 export interface LivenessAdapter {
   /** Route name in logs, metrics and the transaction log. */
   readonly route: string;
+  /** Deepvue's access tokens (`Bearer dvt_…` from POST /v1/authorize) are checked beside the key. */
+  readonly accessTokens?: boolean;
   /** Vendor clients send no transactionId header: the request id stands in. */
   readonly transactionIdFallsBackToRequestId?: boolean;
   readonly toRequest?: (body: unknown) => LivenessRequestDraft;
@@ -61,6 +63,7 @@ export function livenessRoute(adapter: LivenessAdapter) {
       authenticate({
         apps: () => services().apps,
         feature: 'checkLiveness',
+        ...(adapter.accessTokens ? { accessTokens: true } : {}),
         ...(browser ? { sessions: () => services().sessions } : {}),
       }),
     );

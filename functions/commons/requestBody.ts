@@ -90,13 +90,17 @@ function extendedValue(value: string | undefined): string | undefined {
   }
 }
 
-export type BodyKind = 'multipart' | 'json';
+export type BodyKind = 'multipart' | 'json' | 'form';
+
+/** What the liveness routes take; a route opts into `form` (application/x-www-form-urlencoded) itself. */
+export const DEFAULT_BODY_KINDS: readonly BodyKind[] = ['multipart', 'json'];
 
 /** Which parser a Content-Type selects (case-insensitive, parameters ignored), or undefined. */
 export function bodyKind(contentType: string | undefined): BodyKind | undefined {
   const { essence } = parseHeaderValue(contentType ?? '');
   if (essence === 'multipart/form-data') return 'multipart';
   if (/^application\/([\w.+-]+\+)?json$/.test(essence)) return 'json';
+  if (essence === 'application/x-www-form-urlencoded') return 'form';
   return undefined;
 }
 
@@ -238,6 +242,19 @@ export function parseJson(raw: Buffer, limits: BodyLimits = DEFAULT_BODY_LIMITS)
   }
 }
 
+/** An application/x-www-form-urlencoded body → its fields (repeated names as arrays), within the field limits. */
+export function parseForm(raw: Buffer, limits: BodyLimits = DEFAULT_BODY_LIMITS): MultipartBody {
+  if (raw.length > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
+  const body: MultipartBody = Object.create(null);
+  let fields = 0;
+  for (const [name, value] of new URLSearchParams(raw.toString('utf8'))) {
+    if (++fields > limits.maxFields) throw invalid('TOO_MANY_FIELDS', `at most ${limits.maxFields} fields`);
+    if (name.length === 0 || name.length > limits.maxNameLength) throw invalid('INVALID_FIELD_NAME', `field names must be 1 to ${limits.maxNameLength} characters`);
+    add(body, name, value);
+  }
+  return body;
+}
+
 /** Size of an API Gateway body in bytes, computed without decoding it. */
 export const eventBodyBytes = (body: string, base64: boolean) =>
   base64 ? Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0) : Buffer.byteLength(body);
@@ -250,12 +267,15 @@ export function parseEventBody(
   event: { readonly body: string | null | undefined; readonly isBase64Encoded?: boolean },
   contentType: string | undefined,
   limits: BodyLimits = DEFAULT_BODY_LIMITS,
+  accepts: readonly BodyKind[] = DEFAULT_BODY_KINDS,
 ): unknown {
   const text = event.body ?? '';
   if (eventBodyBytes(text, event.isBase64Encoded === true) > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
   if (text.length === 0) throw invalid('EMPTY_BODY', 'the request body is empty');
   const kind = bodyKind(contentType);
-  if (!kind) throw invalid('UNSUPPORTED_CONTENT_TYPE', 'send multipart/form-data or application/json');
+  if (!kind || !accepts.includes(kind)) throw invalid('UNSUPPORTED_CONTENT_TYPE', `send ${accepts.map((k) => CONTENT_TYPES[k]).join(' or ')}`);
   const raw = Buffer.from(text, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (kind === 'form') return parseForm(raw, limits);
   return kind === 'multipart' ? parseMultipart(raw, contentType!, limits) : parseJson(raw, limits);
 }
+const CONTENT_TYPES: Readonly<Record<BodyKind, string>> = { multipart: 'multipart/form-data', json: 'application/json', form: 'application/x-www-form-urlencoded' };

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { MODEL_SPECS, modelVersion } from '../liveness/modelRegistry.js';
+import { type ActiveLivenessModel, activeLivenessModels, MODEL_SPECS, modelVersion, resolveModelDir } from '../liveness/modelRegistry.js';
 import { jsonResponse } from '../commons/httpResponse.js';
 import { type ApiContext, type ApiEvent, type ApiResult, apiState } from '../commons/middlewares/apiState.js';
 import { errorResponse } from '../commons/middlewares/errorResponse.js';
@@ -8,6 +8,8 @@ import { requestMetrics } from '../commons/middlewares/requestMetrics.js';
 import { services } from '../commons/services.js';
 
 const models = MODEL_SPECS.map((spec) => ({ id: spec.id, version: spec.version, modelVersion: modelVersion(spec) }));
+// Packs are read once per process: the engine, too, loads its models once.
+let livenessModels: ActiveLivenessModel[] | undefined;
 
 /** GET /v1/health: no auth; the region and the model ids and versions this deployment runs. */
 export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
@@ -20,6 +22,6 @@ export const handler = middy<ApiEvent, ApiResult, Error, ApiContext>()
       status: 'success',
       statusCode: 200,
       metadata: { requestId: context.api.requestId },
-      result: { region: services().config.regionCode, models },
+      result: { region: services().config.regionCode, models, livenessModels: (livenessModels ??= activeLivenessModels(resolveModelDir())) },
     }),
   );

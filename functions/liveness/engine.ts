@@ -41,7 +41,7 @@ const calibration = (
   }
 ).calibration;
 
-/** Default live threshold: calibrated on a named split (see models/manifest.json, README "Accuracy"). */
+/** Default live threshold: calibrated on a named split (see models/manifest.json, docs/accuracy.md). */
 export const DEFAULT_THRESHOLD = calibration?.threshold ?? 0.5;
 /** Scores this close to the threshold are borderline (low confidence; the shipped rules ask for a retake below it). */
 export const DEFAULT_BORDERLINE = calibration?.borderline ?? 0.15;

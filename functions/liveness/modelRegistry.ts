@@ -4,6 +4,13 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import manifest from '../../models/manifest.json' with { type: 'json' };
 import { LivenessError } from './errors.js';
+import { installedPacks } from './packs.js';
+
+// onnxruntime >= 1.29 starts Microsoft's 1DS telemetry on Linux and macOS when its environment is created
+// (first session): it uploads process facts and parses /proc/self/cmdline recursively, which overflows the
+// stack for a long command line (`liveness check` with ~1000 files segfaulted). A self-hosted liveness
+// service sends nothing to third parties (unless its operator has set ORT_DISABLE_TELEMETRY otherwise).
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
 export type ModelId =
   | 'fr_detect'
@@ -46,7 +53,28 @@ export function modelSpec(id: ModelId): ModelSpec {
 }
 
 /** Public identifier of the model that decided, e.g. "fr_liveness@0.0.1#afa783b7". */
-export const modelVersion = (spec: ModelSpec): string => `${spec.id}@${spec.version}#${spec.sha256.slice(0, 8)}`;
+export const modelVersion = (spec: Pick<ModelSpec, 'version' | 'sha256'> & { readonly id: string }): string =>
+  `${spec.id}@${spec.version}#${spec.sha256.slice(0, 8)}`;
+
+export interface ActiveLivenessModel {
+  readonly id: string;
+  readonly version: string;
+  /** id@version#sha8, as answers name the model that decided. */
+  readonly modelVersion: string;
+  /** The pack it came from; absent for the built-in fr_liveness. */
+  readonly pack?: string;
+}
+
+/** The liveness models that decide with this model folder: fr_liveness, then each installed pack's models. */
+export function activeLivenessModels(modelDir: string): ActiveLivenessModel[] {
+  const builtIn = modelSpec('fr_liveness');
+  return [
+    { id: builtIn.id, version: builtIn.version, modelVersion: modelVersion(builtIn) },
+    ...installedPacks(modelDir).flatMap((pack) =>
+      pack.models.map((m) => ({ id: m.id, version: m.version, modelVersion: modelVersion(m), pack: pack.name })),
+    ),
+  ];
+}
 
 // import.meta.url is empty when bundled to CommonJS (Lambda): then the layer path or LIVENESS_MODEL_DIR decides.
 const moduleDir = (() => {

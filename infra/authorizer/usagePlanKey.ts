@@ -26,7 +26,7 @@ const allow = (event: APIGatewayRequestAuthorizerEvent, principalId: string, usa
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   // The handlers' own reading of the headers (one order), so the gateway meters the app they authenticate.
-  const presented = presentedCredential(event.headers, { sessions: true });
+  const presented = presentedCredential(event.headers, { sessions: true, accessTokens: true });
   if (presented.kind === 'session') {
     const session = await services().sessions.peek(hashSessionToken(presented.token), Math.floor(Date.now() / 1000));
     if (!session) throw new Error('Unauthorized');

@@ -115,6 +115,9 @@ export class LivenessApi extends Construct {
         stageName: STAGE_NAME,
         throttlingRateLimit: region.stageThrottle.rateLimit,
         throttlingBurstLimit: region.stageThrottle.burstLimit,
+        methodOptions: {
+          '/v1/authorize/POST': { throttlingRateLimit: region.authorizeThrottle.rateLimit, throttlingBurstLimit: region.authorizeThrottle.burstLimit },
+        },
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false, // would log request bodies: selfies
         metricsEnabled: true,
@@ -169,6 +172,9 @@ export class LivenessApi extends Construct {
     // Vendor drop-in routes at the vendors' own paths (the 002 API's trailing slash: API Gateway matches it to this resource).
     this.api.root.addResource('liveness').addMethod('POST', integration(functions.youLive), metered);
     v1.addResource('liveness-check').addMethod('POST', integration(functions.deepvue), metered);
+    // Deepvue's token endpoint: client_id/client_secret are form fields the authorizer cannot see, so the
+    // handler authenticates them and applies the plan's rate limit; the method throttle above bounds attempts.
+    v1.addResource('authorize').addMethod('POST', integration(functions.deepvueAuthorize), open);
     this.api.root.addResource('api').addResource('v1').addResource('ml').addResource('liveness').addMethod('POST', integration(functions.appIdLiveness), metered);
     v1.addResource('liveness').addResource('selfie').addMethod('POST', integration(functions.selfieLiveness), metered);
 

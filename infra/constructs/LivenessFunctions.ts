@@ -25,6 +25,7 @@ export const FUNCTION_ENTRIES = {
   openapi: 'functions/handlers/openapi.ts',
   youLive: 'functions/handlers/vendors/youLive.ts',
   deepvue: 'functions/handlers/vendors/deepvue.ts',
+  deepvueAuthorize: 'functions/handlers/vendors/deepvueAuthorize.ts',
   appIdLiveness: 'functions/handlers/vendors/appIdLiveness.ts',
   selfieLiveness: 'functions/handlers/vendors/selfieLiveness.ts',
   usagePlanKey: 'infra/authorizer/usagePlanKey.ts',
@@ -70,6 +71,13 @@ export const ACCESS: Readonly<Record<FunctionName, Access>> = {
   // authenticate, Query the log by "<appId>#<transactionId>" on the table's own key (no index).
   transactions: {
     tables: { apps: ['dynamodb:GetItem'], transactionLog: ['dynamodb:Query'] },
+    crops: [],
+    layers: false,
+    size: 'light',
+  },
+  // authenticate (client_id/client_secret from the form), the plan's rate limit, then sign a token: nothing stored.
+  deepvueAuthorize: {
+    tables: { apps: ['dynamodb:GetItem'], rateLimits: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
     crops: [],
     layers: false,
     size: 'light',

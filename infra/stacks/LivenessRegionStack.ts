@@ -39,7 +39,7 @@ function validate(region: RegionConfig): void {
   }
 }
 
-/** One region of the service: layers → functions → data → API → alarms, as in the README diagram. */
+/** One region of the service: layers → functions → data → API → alarms, as in the docs/deployment.md diagram. */
 export class LivenessRegionStack extends Stack {
   readonly config: RegionConfig;
   readonly layers: LivenessLayers;

@@ -28,6 +28,8 @@ export function acknowledgeAcceptedNagFindings({ data, functions, api }: NagScop
   const health = api.api.root.resourceForPath('/v1/health');
   acknowledge(health, 'APIG4', 'GET /v1/health is public by design (SPEC §3: no auth; model ids and versions only).');
   acknowledge(api.api.root.resourceForPath('/v1/openapi.json'), 'APIG4', 'GET /v1/openapi.json is public by design (SPEC §3: the API contract, no data).');
+  acknowledge(api.api.root.resourceForPath('/v1/authorize'), 'APIG4',
+    "POST /v1/authorize is Deepvue's token endpoint: client_id/client_secret arrive as form fields the authorizer cannot read; the handler checks them against the apps table, applies the plan's rate limit, and a method throttle bounds attempts.");
   acknowledge(api.api, 'APIG2',
     'requests are validated in the handlers so that the deployed and the local API give the same 400 bodies and reason codes.');
   acknowledge(api.api, 'APIG3',

@@ -19,6 +19,18 @@ public class DynamoDbLocalLoopback {
     for (Connector connector : server.getConnectors()) {
       if (connector instanceof ServerConnector) ((ServerConnector) connector).setHost("127.0.0.1");
     }
+    // Started in its own process group (Ctrl-C does not reach it): when the Node process that started it
+    // is gone, its stdin pipe closes, and there is no one left to stop it.
+    Thread watchdog = new Thread(() -> {
+      try {
+        while (System.in.read() != -1) {}
+      } catch (java.io.IOException ignored) {
+        // a broken pipe means the same
+      }
+      System.exit(0);
+    });
+    watchdog.setDaemon(true);
+    watchdog.start();
     proxy.start();
   }
 }

@@ -42,7 +42,10 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
     '-sharedDb',
     '-disableTelemetry',
   ];
-  const child: ChildProcess = spawn('java', args, { cwd: dir, stdio: 'pipe' });
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and DynamoDB Local
+  // must outlive the requests still finishing (their log records); stop() ends it last. Should this
+  // process die without stop(), the launcher sees its stdin close and exits.
+  const child: ChildProcess = spawn('java', args, { cwd: dir, stdio: 'pipe', detached: true });
   let exited: string | undefined;
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));

@@ -122,7 +122,11 @@ export const requestScope = new AsyncLocalStorage<RequestScope>();
 export type Gateway = Server & {
   inFlight(): number;
   setTimeoutMs(ms: number): void;
-  /** Stop accepting, give requests in progress `graceMs` to finish, answer the rest 503, close. */
+  /**
+   * Stop accepting (a request on a kept-alive connection gets 503 SHUTTING_DOWN), give requests in
+   * progress `graceMs` to arrive, answer 503 those still not in a function, let every function already
+   * running finish and be answered (its own timeout bounds it), close.
+   */
   shutdown(graceMs: number): Promise<void>;
 };
 
@@ -133,6 +137,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   // Functions still running (possibly after their request was answered 503 at shutdown).
   let running = 0;
   const pending = new Set<RequestScope>();
+  // Requests handed to a function: answered by it, never cut by shutdown (their log record is written by then).
+  const invoked = new WeakSet<RequestScope>();
+  let stopping = false;
 
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const serverOptions = {
@@ -158,10 +165,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       finished = true;
       pending.delete(scope);
     });
-    requestScope.run(scope, () => void serve(req, res, requestId, answer));
+    if (stopping) {
+      req.resume();
+      return answer(503, failure('BUSY', 'SHUTTING_DOWN', 'the server is stopping', requestId));
+    }
+    requestScope.run(scope, () => void serve(req, res, scope));
   });
 
-  const serve = async (req: IncomingMessage, res: ServerResponse, requestId: string, answer: RequestScope['answer']) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse, scope: RequestScope) => {
+    const { requestId, answer } = scope;
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       const method = (req.method ?? 'GET').toUpperCase();
@@ -255,6 +267,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         succeed: () => undefined,
       };
       const handler = await match.route.handler();
+      // Answered 503 meanwhile (shutdown): the function must not run, or it would log a check the client never got.
+      if (res.headersSent) return;
+      invoked.add(scope);
       // The function's own timeout answers first (middy); this is the gateway's, should a handler hang.
       let deadline: NodeJS.Timeout | undefined;
       running++;
@@ -305,15 +320,20 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   const shutdown = async (graceMs: number) => {
+    stopping = true;
     const closed = new Promise<void>((done) => server.close(() => done()));
     server.closeIdleConnections();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const deadline = Date.now() + graceMs;
-    while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    for (const scope of pending) scope.answer(503, failure('BUSY', 'SHUTTING_DOWN', 'the server is stopping', scope.requestId));
-    // Functions answered for still need DynamoDB and S3 (their log record): a little longer for them.
+    while (inFlight > 0 && Date.now() < deadline) await sleep(50);
+    for (const scope of pending) {
+      if (!invoked.has(scope)) scope.answer(503, failure('BUSY', 'SHUTTING_DOWN', 'the server is stopping', scope.requestId));
+    }
+    // Functions running are answered by themselves or, past their timeout, by the gateway's deadline.
+    while (inFlight > 0) await sleep(50);
+    // One the deadline answered may still be writing its log record (DynamoDB, S3): a little longer for it.
     const settled = Date.now() + 2_000;
-    do await new Promise((r) => setTimeout(r, 20));
-    while (running > 0 && Date.now() < settled);
+    while (running > 0 && Date.now() < settled) await sleep(20);
     server.closeAllConnections();
     await closed;
   };

@@ -15,7 +15,7 @@ import { TABLES, type TableName } from '../../functions/commons/tables.js';
 import { createTables, startDynamoDbLocal } from './dynamoDbLocal.js';
 import { demoSite } from './demoSite.js';
 import { createGateway, type GatewayRoute, type ProxyHandler } from './gateway.js';
-import type { ToWorker, WorkerOptions } from './worker.js';
+import type { FromWorker, ToWorker, WorkerOptions } from './worker.js';
 
 export interface LocalStackOptions {
   /** Gateway port; 0 picks a free one. */
@@ -31,7 +31,7 @@ export interface LocalStackOptions {
    * in this process). 0 (default) serves from this process, as tests that change its state need.
    */
   readonly workers?: number;
-  /** On stop, how long requests in progress may take before they are answered 503; default 5 s. */
+  /** On stop, how long requests in progress may take to reach a function before they are answered 503; default 5 s. */
   readonly stopGraceMs?: number;
   /** Serve the capture component and its demo at /demo/ (sessions made with the dev app). */
   readonly demo?: boolean;
@@ -76,6 +76,7 @@ export const ROUTES: readonly GatewayRoute[] = [
   { method: 'GET', resource: '/v1/health', functionName: 'health', handler: handlerOf(() => import('../../functions/handlers/health.js')) },
   { method: 'GET', resource: '/v1/openapi.json', functionName: 'openapi', handler: handlerOf(() => import('../../functions/handlers/openapi.js')) },
   { method: 'POST', resource: '/liveness', functionName: 'youLive', handler: handlerOf(() => import('../../functions/handlers/vendors/youLive.js')) },
+  { method: 'POST', resource: '/v1/authorize', functionName: 'deepvueAuthorize', handler: handlerOf(() => import('../../functions/handlers/vendors/deepvueAuthorize.js')) },
   { method: 'POST', resource: '/v1/liveness-check', functionName: 'deepvue', handler: handlerOf(() => import('../../functions/handlers/vendors/deepvue.js')) },
   { method: 'POST', resource: '/api/v1/ml/liveness/', functionName: 'appIdLiveness', handler: handlerOf(() => import('../../functions/handlers/vendors/appIdLiveness.js')) },
   { method: 'POST', resource: '/v1/liveness/selfie', functionName: 'selfieLiveness', handler: handlerOf(() => import('../../functions/handlers/vendors/selfieLiveness.js')) },
@@ -197,7 +198,8 @@ async function startWorkers(count: number, gateway: WorkerOptions) {
         (worker) =>
           new Promise<void>((done) => {
             if (worker.isDead()) return done();
-            const force = setTimeout(() => worker.process.kill('SIGKILL'), graceMs + 5_000);
+            // Functions in progress finish within their timeout (29 s by default) after the grace.
+            const force = setTimeout(() => worker.process.kill('SIGKILL'), graceMs + 40_000);
             worker.once('exit', () => {
               clearTimeout(force);
               done();
@@ -213,8 +215,10 @@ async function startWorkers(count: number, gateway: WorkerOptions) {
         const worker = cluster.fork(env);
         forked.push(worker);
         return new Promise<number>((done, fail) => {
+          let why = '';
+          worker.on('message', (message: FromWorker) => message.type === 'listenFailed' && (why = `: ${message.message}`));
           worker.once('listening', (address) => done(address.port));
-          worker.once('exit', (code) => fail(new Error(`gateway worker exited (${code}) before listening`)));
+          worker.once('exit', (code) => fail(new Error(`gateway worker exited (${code}) before listening${why}`)));
         });
       }),
     );

@@ -17,11 +17,15 @@ export interface WorkerOptions {
   readonly demoAppId?: string;
 }
 export type ToWorker = { readonly type: 'timeout'; readonly ms: number } | { readonly type: 'stop'; readonly graceMs: number };
+/** Why a worker could not listen (port taken, no permission): the primary says it in one line. */
+export type FromWorker = { readonly type: 'listenFailed'; readonly message: string };
 
 installProcessGuard();
 const options = JSON.parse(process.env.LIVENESS_LOCAL_GATEWAY ?? '{}') as WorkerOptions;
 const demo = options.demoAppId ? demoSite({ config: loadConfig(), devApp: { appId: options.demoAppId } }) : undefined;
 const server = createGateway({ routes: ROUTES, maxBodyBytes: options.maxBodyBytes, ...(demo ? { fallback: demo } : {}) });
+// Not left to the process guard, which would keep a worker alive that never listens.
+server.once('error', (error) => process.send!({ type: 'listenFailed', message: error.message } satisfies FromWorker, () => process.exit(1)));
 server.listen(options.port, options.host);
 
 let stopping = false;

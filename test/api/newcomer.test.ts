@@ -11,7 +11,8 @@ import { createTables, type DynamoDbLocal, startDynamoDbLocal } from '../../scri
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '../..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
+// The API page holds the examples a newcomer copies (README.md links to it).
+const apiPage = readFileSync(join(root, 'docs/api.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { allowScripts: Record<string, boolean>; scripts: Record<string, string> };
 // The environment of a user's shell, not of this test run.
 const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _, ...userEnv } = process.env;
@@ -26,13 +27,13 @@ describe('a fresh clone, as a newcomer runs it', () => {
     expect(stdout).toContain('No packages with unreviewed install scripts');
   });
 
-  it("runs the README's API examples as written: the photo exists, and the JSON body is built with portable base64", async () => {
-    const photo = /^SELFIE=(\S+)$/m.exec(readme)?.[1];
+  it("runs the API page's examples as written: the photo exists, and the JSON body is built with portable base64", async () => {
+    const photo = /^SELFIE=(\S+)$/m.exec(apiPage)?.[1];
     expect(photo).toBeDefined();
     expect(existsSync(join(root, photo!))).toBe(true);
-    expect(readme).not.toContain('base64 -w0');
-    const line = readme.split('\n').find((l) => l.startsWith("printf '{\"image\""))!;
-    const dir = mkdtempSync(join(tmpdir(), 'readme-'));
+    expect(apiPage).not.toContain('base64 -w0');
+    const line = apiPage.split('\n').find((l) => l.startsWith("printf '{\"image\""))!;
+    const dir = mkdtempSync(join(tmpdir(), 'api-page-'));
     try {
       await run('sh', ['-c', `SELFIE=${join(root, photo!)}; ${line}`], { cwd: dir });
       const body = JSON.parse(readFileSync(join(dir, 'body.json'), 'utf8')) as { image: string };

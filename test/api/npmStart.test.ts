@@ -66,6 +66,11 @@ describe('npm start: the one-command local stack', () => {
     const endpoints = JSON.parse(readFileSync(join(dir, 'endpoints.json'), 'utf8')) as { dynamoDbEndpoint: string; s3Endpoint: string };
     const health = await fetch(`${url}/v1/health`);
     expect(health.status).toBe(200);
+    // The banner and health name the same liveness models: fr_liveness first, then any installed pack's.
+    const { livenessModels } = ((await health.json()) as { result: { livenessModels: { id: string; modelVersion: string }[] } }).result;
+    expect(livenessModels[0]!.id).toBe('fr_liveness');
+    expect(output.text).toContain(`liveness models: ${livenessModels.map((m) => m.modelVersion).join(', ')}\n`);
+    if (livenessModels.length === 1) expect(output.text).toContain('(silent-face not installed: npx liveness models add silent-face)');
     const unauthorized = await fetch(`${url}/v1/transactions/x`, { headers: { appId: 'start-test', appKey: 'wrong' } });
     expect(unauthorized.status).toBe(401);
     const authorized = await fetch(`${url}/v1/transactions/none-yet`, { headers: { 'x-api-key': 'start-test.0123456789abcdefghij' } });

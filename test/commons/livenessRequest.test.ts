@@ -86,7 +86,7 @@ describe('parsing the checkLiveness body (multipart fields or JSON keys)', () =>
     expect(reasonOf(() => parseLivenessBody(body))).toBe(expected);
   });
 
-  it('ignores unknown quality checks, in flat and nested form, as the README says (newer HyperVerge checks keep working)', () => {
+  it('ignores unknown quality checks, in flat and nested form, as docs/api.md says (newer HyperVerge checks keep working)', () => {
     const { options } = parseLivenessBody({ image: file, 'qualityChecks.glare': 'yes', 'qualityChecks.blur': 'yes', qualityChecks: { futureCheck: 'maybe', sunglasses: 'yes' } });
     expect(options.qualityChecks).toEqual(['blur', 'sunglasses']);
   });

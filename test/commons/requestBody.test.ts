@@ -129,6 +129,20 @@ describe('parseEventBody: API Gateway bodies', () => {
     expect(failure(() => parseEventBody({ body: 'x' }, undefined)).reason).toBe('UNSUPPORTED_CONTENT_TYPE');
   });
 
+  it('reads application/x-www-form-urlencoded only where a route accepts it, within the field limits', () => {
+    const form = 'client_id=acme-bank&client_secret=acme-bank.a%2Bb%3D&client_id=again';
+    // The liveness routes do not take it: their message names what they do take.
+    const refused = failure(() => parseEventBody({ body: form }, 'application/x-www-form-urlencoded'));
+    expect(refused.reason).toBe('UNSUPPORTED_CONTENT_TYPE');
+    expect(refused.message).toBe('send multipart/form-data or application/json');
+    const parsed = parseEventBody({ body: form }, 'Application/X-WWW-Form-Urlencoded; charset=UTF-8', DEFAULT_BODY_LIMITS, ['form', 'multipart']);
+    expect(parsed).toEqual(Object.assign(Object.create(null), { client_id: ['acme-bank', 'again'], client_secret: 'acme-bank.a+b=' }));
+    expect(bodyKind('application/x-www-form-urlencoded')).toBe('form');
+    const many = Array.from({ length: 9 }, (_, i) => `f${i}=x`).join('&');
+    expect(failure(() => parseEventBody({ body: many }, 'application/x-www-form-urlencoded', { ...DEFAULT_BODY_LIMITS, maxFields: 8 }, ['form'])).reason).toBe('TOO_MANY_FIELDS');
+    expect(failure(() => parseEventBody({ body: '{}' }, 'application/json', DEFAULT_BODY_LIMITS, ['form'])).message).toBe('send application/x-www-form-urlencoded');
+  });
+
   it('keeps names like __proto__ as plain keys (no prototype pollution)', () => {
     const parsed = parseMultipart(body(field('__proto__', 'x'), field('constructor', 'y')), CT);
     expect(parsed.__proto__).toBe('x');

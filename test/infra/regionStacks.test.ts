@@ -81,7 +81,15 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
         }),
+        // Deepvue's token endpoint, which no usage plan meters (its credentials are in the body): a tighter throttle.
+        expect.objectContaining({
+          HttpMethod: 'POST',
+          ResourcePath: '/~1v1~1authorize',
+          ThrottlingRateLimit: region.authorizeThrottle.rateLimit,
+          ThrottlingBurstLimit: region.authorizeThrottle.burstLimit,
+        }),
       ]);
+      expect(region.authorizeThrottle.rateLimit).toBeLessThan(region.stageThrottle.rateLimit);
       const format = String(stage.Properties.AccessLogSetting.Format);
       expect(format).toContain('$context.requestId');
       expect(format).toContain('$context.status');
@@ -89,9 +97,9 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
       expect(stage.Properties.AccessLogSetting.DestinationArn).toBeDefined();
     });
 
-    it('meters every route except health and openapi.json with an API key, vendor routes included, and leaves those two public', () => {
+    it('meters every route except health, openapi.json and Deepvue authorize with an API key, vendor routes included, and leaves those public', () => {
       const methods = resources(t(), 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
-      expect(methods).toHaveLength(11);
+      expect(methods).toHaveLength(12);
       const paths = Object.fromEntries(resources(t(), 'AWS::ApiGateway::Resource').map(([id, r]) => [id, r.Properties]));
       const pathOf = (ref: unknown): string => {
         const id = (ref as { Ref?: string }).Ref;
@@ -102,11 +110,12 @@ describe.each(DEFAULT_DEPLOYMENT.regions.map((r) => [r.code, r] as [string, Regi
       expect([...routes.keys()].sort()).toEqual(
         [
           'POST /v1/checkLiveness', 'OPTIONS /v1/checkLiveness', 'POST /v1/sessions', 'GET /v1/croppedFace/{requestId}', 'GET /v1/transactions/{transactionId}', 'GET /v1/health', 'GET /v1/openapi.json',
-          'POST /liveness', 'POST /v1/liveness-check', 'POST /api/v1/ml/liveness', 'POST /v1/liveness/selfie',
+          'POST /liveness', 'POST /v1/liveness-check', 'POST /v1/authorize', 'POST /api/v1/ml/liveness', 'POST /v1/liveness/selfie',
         ].sort(),
       );
       for (const [route, method] of routes) {
-        if (route === 'GET /v1/health' || route === 'GET /v1/openapi.json' || route === 'OPTIONS /v1/checkLiveness') {
+        // POST /v1/authorize authenticates client_id/client_secret from its form body in the handler.
+        if (route === 'GET /v1/health' || route === 'GET /v1/openapi.json' || route === 'OPTIONS /v1/checkLiveness' || route === 'POST /v1/authorize') {
           expect(method, route).toMatchObject({ AuthorizationType: 'NONE' });
           expect(method.ApiKeyRequired ?? false, route).toBe(false);
         } else {

@@ -35,7 +35,7 @@ describe('source-balanced L2 logistic regression', () => {
   });
 });
 
-describe.skipIf(skipReasonWithoutFaces('liveness train reproducibility'))('the shipped head is reproducible from the README', () => {
+describe.skipIf(skipReasonWithoutFaces('liveness train reproducibility'))('the shipped head is reproducible as docs/merged.md says', () => {
   it(
     'refits, from the images it lists, the same weights with the chosen feature set and lambda',
     async () => {

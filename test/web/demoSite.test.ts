@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/commons/config.js';
 import { dynamoDbClient } from '../../functions/commons/clients.js';
+import { ILLUMINATION_CRITERIA } from '../../functions/liveness/quality/config.js';
 import { type LocalStack, startLocalStack } from '../../scripts/local/stack.js';
 
 describe('the local demo site: component, ORT files, model and a session route, beside the API', () => {
@@ -20,6 +21,7 @@ describe('the local demo site: component, ORT files, model and a session route, 
       ['/demo/demo.js', /^text\/javascript/],
       ['/web/liveness-capture.js', /^text\/javascript/],
       ['/web/face-detector.js', /^text\/javascript/],
+      ['/web/illumination.json', /^application\/json/],
       ['/vendor/onnxruntime-web/ort.wasm.min.mjs', /^text\/javascript/],
       ['/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm', /^application\/wasm/],
       ['/models/fr_detect.onnx', /^application\/octet-stream/],
@@ -31,6 +33,8 @@ describe('the local demo site: component, ORT files, model and a session route, 
       expect((await res.arrayBuffer()).byteLength, path).toBeGreaterThan(100);
     }
     expect((await fetch(`${stack.url}/demo`, { redirect: 'manual' })).headers.get('location')).toBe('/demo/');
+    // The component judges lighting by the very criteria the server's quality stage reads.
+    expect(await (await fetch(`${stack.url}/web/illumination.json`)).json()).toEqual(ILLUMINATION_CRITERIA);
   });
 
   it('serves nothing outside its folders: traversal, other models and unknown files get the API 404', async () => {

@@ -38,11 +38,16 @@ export async function singleFacePhotos(count: number): Promise<FacePhoto[]> {
     : ([1, 2, 3, 4, 5, 6] as const).map((n) => ({ name: `face-api sample${n}.jpg`, bytes: samplePhoto(n) }));
   const found: FacePhoto[] = [];
   for (const candidate of candidates) {
-    const { bytes, width, height, faces } = await serverFaces(candidate.bytes);
-    const face = faces[0];
-    if (faces.length !== 1 || !face || face.confidence < 0.95 || face.x2 - face.x1 < 160) continue;
-    found.push({ name: candidate.name, bytes, width, height, face });
+    const photo = await photoOf(candidate.name, candidate.bytes);
+    if (!photo || photo.face.confidence < 0.95 || photo.face.x2 - photo.face.x1 < 160) continue;
+    found.push(photo);
     if (found.length === count) break;
   }
   return found;
+}
+
+/** One photo and the one face the server finds in it (undefined when it finds none or several). */
+export async function photoOf(name: string, original: Buffer): Promise<FacePhoto | undefined> {
+  const { bytes, width, height, faces } = await serverFaces(original);
+  return faces.length === 1 ? { name, bytes, width, height, face: faces[0]! } : undefined;
 }

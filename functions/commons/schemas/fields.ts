@@ -28,7 +28,7 @@ export const Threshold = Type.Union(
 /** A base64 image or a data URL (`data:image/jpeg;base64,…`). */
 export const Base64Image = Type.String({ description: 'a base64-encoded JPEG, PNG, WebP or BMP, or a data URL', minLength: 1 });
 
-/** An https URL of an image, fetched only from public addresses (see README "Image URLs"). */
+/** An https URL of an image, fetched only from public addresses (see docs/api.md "Image URLs"). */
 export const ImageUrl = Type.String({ description: 'an https URL of a JPEG, PNG, WebP or BMP image on a public address', minLength: 1, maxLength: 2048 });
 
 /** A file part of a multipart body. */

@@ -32,6 +32,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     const content: Record<string, unknown> = {};
     if (route.json) content['application/json'] = { schema: ref(`${name}JsonRequest`, route.json) };
     if (route.multipart) content['multipart/form-data'] = { schema: ref(`${name}MultipartRequest`, route.multipart) };
+    if (route.form) content['application/x-www-form-urlencoded'] = { schema: ref(`${name}FormRequest`, route.form) };
     const error = { description: 'Failure', content: { 'application/json': { schema: ref(`${name}Error`, route.error) } } };
     const parameters = [
       ...(route.pathParameters ?? []).map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } })),

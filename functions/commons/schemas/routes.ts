@@ -3,7 +3,7 @@ import { CheckLivenessJsonRequest, CheckLivenessMultipartRequest, CheckLivenessR
 import { MAX_SESSION_CHECKS, MAX_SESSION_TTL_SECONDS, MAX_TRANSACTION_ID_LENGTH } from '../config.js';
 import { Obj } from './fields.js';
 import { AppIdLivenessError, AppIdLivenessRequest, AppIdLivenessResponse } from './vendors/appIdLiveness.js';
-import { DeepvueError, DeepvueRequest, DeepvueResponse } from './vendors/deepvue.js';
+import { DeepvueAuthorizeError, DeepvueAuthorizeRequest, DeepvueAuthorizeResponse, DeepvueError, DeepvueRequest, DeepvueResponse } from './vendors/deepvue.js';
 import { SelfieLivenessError, SelfieLivenessMultipartRequest, SelfieLivenessResponse } from './vendors/selfieLiveness.js';
 import { YouLiveError, YouLiveRequest, YouLiveResponse } from './vendors/youLive.js';
 
@@ -19,6 +19,8 @@ export interface RouteContract {
   readonly security: Security;
   readonly json?: TSchema;
   readonly multipart?: TSchema;
+  /** An application/x-www-form-urlencoded body (Deepvue's authorize). */
+  readonly form?: TSchema;
   /** A transactionId header: required on our route, optional (request id used) on vendor routes. */
   readonly transactionId?: 'required' | 'optional';
   readonly pathParameters?: readonly string[];
@@ -35,7 +37,7 @@ export const SECURITY_SCHEMES = {
   appKey: { type: 'apiKey', in: 'header', name: 'appKey', description: 'the app key (with the appId header)' },
   appId: { type: 'apiKey', in: 'header', name: 'appId', description: 'the app id' },
   apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'the app key alone (our keys name their app)' },
-  bearer: { type: 'http', scheme: 'bearer', description: 'Deepvue: read as the app key when x-api-key is absent' },
+  bearer: { type: 'http', scheme: 'bearer', description: 'Deepvue: the access token from POST /v1/authorize (beside x-api-key); any other bearer is read as the app key when x-api-key is absent' },
   authorizationKey: { type: 'apiKey', in: 'header', name: 'Authorization', description: '002 API: the raw app key, not "Bearer <key>"' },
   app_id: { type: 'apiKey', in: 'header', name: 'app_id', description: '003 API: the app id' },
   app_key: { type: 'apiKey', in: 'header', name: 'app_key', description: '003 API: the app key' },
@@ -116,7 +118,19 @@ const HealthResponse = Obj({
   status: Type.Literal('success'),
   statusCode: Type.Literal(200),
   metadata: Obj({ requestId: Type.String() }),
-  result: Obj({ region: Type.String(), models: Type.Array(Obj({ id: Type.String(), version: Type.String(), modelVersion: Type.String() })) }),
+  result: Obj({
+    region: Type.String(),
+    models: Type.Array(Obj({ id: Type.String(), version: Type.String(), modelVersion: Type.String() })),
+    livenessModels: Type.Array(
+      Obj({
+        id: Type.String(),
+        version: Type.String(),
+        modelVersion: Type.String(),
+        pack: Type.Optional(Type.String({ description: 'the model pack it came from (absent: built in)' })),
+      }),
+      { description: 'the liveness models that decide here: fr_liveness, plus the models of each installed pack (docs/model-packs.md)' },
+    ),
+  }),
 });
 
 /** The OpenAPI document itself is served as an open JSON object. */
@@ -154,6 +168,10 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   {
     method: 'post', path: '/v1/liveness-check', operationId: 'deepvueLivenessCheck', tag: 'Deepvue', summary: 'Deepvue drop-in: passive liveness check, base64 or image URL',
     security: [['bearer', 'apiKey'], ['apiKey'], ['bearer']], json: DeepvueRequest, transactionId: 'optional', success: DeepvueResponse, error: DeepvueError,
+  },
+  {
+    method: 'post', path: '/v1/authorize', operationId: 'deepvueAuthorize', tag: 'Deepvue', summary: 'Deepvue drop-in: an access token for client_id (the app id) and client_secret (the app key)',
+    security: [], form: DeepvueAuthorizeRequest, multipart: DeepvueAuthorizeRequest, success: DeepvueAuthorizeResponse, error: DeepvueAuthorizeError,
   },
   {
     method: 'post', path: '/api/v1/ml/liveness/', operationId: 'appIdLiveness', tag: '002 API', summary: '002 API drop-in: liveness probability and face details',

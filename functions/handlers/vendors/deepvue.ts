@@ -12,6 +12,8 @@ const NO_FACE_REASONS = new Set(['FACE_NOT_DETECTED', 'IMAGE_TOO_SMALL']);
 /** Deepvue `POST /v1/liveness-check` (seeds/001): `image` as base64 or a URL (or `url`); bearer + x-api-key. */
 export const handler = livenessRoute({
   route: 'deepvue',
+  // A `Bearer dvt_…` from POST /v1/authorize is checked as the access token beside x-api-key.
+  accessTokens: true,
   transactionIdFallsBackToRequestId: true,
   toRequest: (body) => {
     const request = validateBody(DeepvueRequest, body);

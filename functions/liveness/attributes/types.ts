@@ -7,7 +7,7 @@ export const isAttributeName = (name: string): name is AttributeName => (ATTRIBU
 /** An attribute no shipped model answers reliably: reported, never guessed. */
 export interface UnsupportedAttribute {
   readonly value: 'unsupported';
-  /** One line on why (for the README and curious callers). */
+  /** One line on why (for the docs and curious callers). */
   readonly reason: string;
 }
 

@@ -1,3 +1,8 @@
+import illumination from '../../../web/illumination.json' with { type: 'json' };
+
+/** How a face's lighting is measured and judged, shared with the capture component (web/illumination.json). */
+export const ILLUMINATION_CRITERIA = Object.freeze(illumination);
+
 /** Quality thresholds, in one typed place. Units follow the measurements in types.ts. */
 export interface QualityConfig {
   /** Face sharpness 0..100 below this is SHARPNESS_ERROR / blur. */
@@ -40,10 +45,11 @@ export interface QualityConfig {
 
 export const DEFAULT_QUALITY_CONFIG: QualityConfig = {
   minSharpness: 45,
-  minHighlights: 25,
-  maxShadows: 65,
-  maxClipped: 0.45,
-  maxUnevenness: 40,
+  // The illumination criteria are shared with the browser's framing hints (web/illumination.js).
+  minHighlights: illumination.minHighlights,
+  maxShadows: illumination.maxShadows,
+  maxClipped: illumination.maxClipped,
+  maxUnevenness: illumination.maxUnevenness,
   minFaceRatio: 0.12,
   maxFaceRatio: 0.8,
   minFacePixels: 48,

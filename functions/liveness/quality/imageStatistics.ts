@@ -1,10 +1,11 @@
 import type { DecodedImage, FaceBox } from '../types.js';
+import { ILLUMINATION_CRITERIA } from './config.js';
 import type { ImageStatistics } from './types.js';
 
 /** Side of the grid the face is averaged onto: measures do not depend on the photo's resolution. */
-export const FACE_GRID = 64;
-const DARK_CLIP = 16;
-const BRIGHT_CLIP = 245;
+export const FACE_GRID = ILLUMINATION_CRITERIA.grid;
+const DARK_CLIP = ILLUMINATION_CRITERIA.darkClip;
+const BRIGHT_CLIP = ILLUMINATION_CRITERIA.brightClip;
 /** Border strip width, as a fraction of the image's shorter side, taken as background. */
 const BORDER_STRIP = 0.06;
 
@@ -141,8 +142,8 @@ export function imageStatistics(image: DecodedImage, face: FaceBox): ImageStatis
     brightness: (100 * sum) / grid.length / 255,
     sharpness: sharpnessOf(grid),
     unevenness: (100 * Math.abs(leftHalf / half - (sum - leftHalf) / half)) / 255,
-    shadows: (100 * percentile(histogram, grid.length, 0.05)) / 255,
-    highlights: (100 * percentile(histogram, grid.length, 0.95)) / 255,
+    shadows: (100 * percentile(histogram, grid.length, ILLUMINATION_CRITERIA.shadowsPercentile)) / 255,
+    highlights: (100 * percentile(histogram, grid.length, ILLUMINATION_CRITERIA.highlightsPercentile)) / 255,
     underExposed: dark / grid.length,
     overExposed: bright / grid.length,
     backgroundBrightness: border.brightness,

@@ -100,6 +100,6 @@ export const reasonDetail = (name: ReasonName): ReasonDetail => {
   return { code, message };
 };
 
-/** Every code with its name, for the README table and for callers listing them. */
+/** Every code with its name, for the docs/decisions.md table and for callers listing them. */
 export const reasonCodeTable = (): readonly (ReasonDetail & { readonly name: ReasonName })[] =>
   (Object.keys(REASON_CODES) as ReasonName[]).map((name) => ({ name, ...reasonDetail(name) }));

@@ -22,7 +22,7 @@ describe('the OpenAPI document', () => {
     expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.resource}`).sort());
   });
 
-  it('generates TypeScript client types offline with openapi-typescript (the README command)', async () => {
+  it('generates TypeScript client types offline with openapi-typescript (the docs/api.md command)', async () => {
     const { default: openapiTS, astToString } = await import('openapi-typescript');
     const types = astToString(await openapiTS(new URL(`file://${OPENAPI_FILE}`)));
     expect(types).toContain('"/v1/checkLiveness"');

@@ -1,5 +1,6 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { issueAccessToken } from '../../../functions/commons/deepvueAccessTokens.js';
 import { generateAppKey, hashAppKey } from '../../../functions/commons/keys.js';
 import { presentedCredential } from '../../../functions/commons/credentials.js';
 import { handler } from '../../../infra/authorizer/usagePlanKey.js';
@@ -39,6 +40,16 @@ describe('usage-plan key authorizer', () => {
     const result = await handler(event(withKey));
     expect(result.usageIdentifierKey).toBe(hashAppKey(key));
     expect(result.principalId).toBe('acme-bank');
+  });
+
+  it("meters Deepvue's access token (POST /v1/authorize) + x-api-key by the key, and never takes the token alone for a key", async () => {
+    const { access_token: token } = issueAccessToken({ appId: 'acme-bank', keyHash: hashAppKey(key) });
+    const result = await handler(event({ Authorization: `Bearer ${token}`, 'x-api-key': key }));
+    expect(result.usageIdentifierKey).toBe(hashAppKey(key));
+    expect(result.principalId).toBe('acme-bank');
+    // The token names its app but is no app key: alone it meters nothing (Deepvue's clients always send x-api-key).
+    expect(presentedCredential({ Authorization: `Bearer ${token}` }, { sessions: true, accessTokens: true })).toEqual({ kind: 'none' });
+    await expect(handler(event({ Authorization: `Bearer ${token}` }))).rejects.toThrow(/^Unauthorized$/);
   });
 
   it('answers Unauthorized (API Gateway 401) when no key is presented', async () => {

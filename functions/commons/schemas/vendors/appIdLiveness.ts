@@ -31,7 +31,7 @@ export const AppIdLivenessResponse = Obj({
   }),
 });
 
-/** The seed documents no error body: ours, documented in the README. */
+/** The seed documents no error body: ours, documented in docs/vendor-routes.md. */
 export const AppIdLivenessError = Type.Object({
   error: Type.Object({ code: Type.Integer(), reason: Type.String(), message: Type.String() }),
 });

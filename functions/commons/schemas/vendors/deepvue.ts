@@ -29,3 +29,21 @@ export const DeepvueError = Type.Union([
   Obj({ ...envelope, reason: Type.Optional(Type.String()) }),
   Type.Object({ detail: Type.String() }),
 ]);
+
+/** Deepvue `POST /v1/authorize`: form fields (urlencoded or multipart), as Deepvue's clients send them. */
+export const DeepvueAuthorizeRequest = Type.Object(
+  {
+    client_id: Type.String({ minLength: 1, maxLength: 64, description: 'the app id' }),
+    client_secret: Type.String({ minLength: 1, maxLength: 256, description: 'the app key' }),
+  },
+  { additionalProperties: true },
+);
+
+export const DeepvueAuthorizeResponse = Obj({
+  access_token: Type.String({ pattern: '^dvt_', description: 'send as Authorization: Bearer, beside x-api-key, to /v1/liveness-check' }),
+  token_type: Type.Literal('bearer'),
+  expiry: Type.String({ format: 'date-time', description: 'when the token stops working (one hour after issue)' }),
+});
+
+/** FastAPI's `{detail}`, as Deepvue answers authentication failures. */
+export const DeepvueAuthorizeError = Type.Object({ detail: Type.String() });
