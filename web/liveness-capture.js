@@ -222,10 +222,11 @@ export class LivenessCapture extends HTMLElement {
       }
       this.dispatchEvent(new CustomEvent('capture', { detail: { frames: count }, bubbles: true, composed: true }));
       this.#say('Checking…');
-      const transactionId = this.getAttribute('transaction-id') || crypto.randomUUID();
+      // The session is bound to its transaction: without the attribute, the server uses the session's.
+      const transactionId = this.getAttribute('transaction-id');
       const response = await fetch(`${this.apiBase}/v1/checkLiveness`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, transactionId },
+        headers: { authorization: `Bearer ${token}`, ...(transactionId ? { transactionId } : {}) },
         body: form,
         credentials: 'omit',
         cache: 'no-store',

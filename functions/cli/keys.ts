@@ -108,7 +108,7 @@ export function buildKeysProgram(): Command {
     .description('the plans of functions/commons/plans.ts')
     .action(() => {
       for (const [name, p] of Object.entries(PLANS)) {
-        console.log(`${name.padEnd(11)} ${p.requestsPerMinute}/min  ${p.monthlyQuota}/month  ${p.features.join(',')}`);
+        console.log(`${name.padEnd(11)} ${p.requestsPerMinute}/min  ${p.monthlyQuota}/month  ${p.sessionsPerMinute} sessions/min  ${p.features.join(',')}`);
       }
     });
   return program;

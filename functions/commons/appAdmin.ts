@@ -1,5 +1,5 @@
 import { sharedRulesResolver } from '../liveness/rules/index.js';
-import { appIdOfKey, generateAppKey, hashAppKey, isValidAppId } from './keys.js';
+import { appIdOfKey, generateAppKey, hashAppKey, isValidAppId, reservedAppIdReason } from './keys.js';
 import { DEFAULT_PLAN, isPlanName, PLAN_NAMES, type PlanName } from './plans.js';
 import type { AppRecord, AppStore } from './stores/appStore.js';
 
@@ -10,6 +10,8 @@ export class AppAdmin {
   /** Creates an app; `key` lets a developer choose it (local dev), else a random one is made. */
   async create(appId: string, options: { plan?: string; key?: string; description?: string } = {}) {
     if (!isValidAppId(appId)) throw new Error(`invalid app id "${appId}": 3-64 letters, digits or '-'`);
+    const reserved = reservedAppIdReason(appId);
+    if (reserved) throw new Error(`${reserved}; choose another name`);
     const plan = this.plan(options.plan ?? DEFAULT_PLAN);
     const key = options.key ?? generateAppKey(appId);
     checkChosenKey(appId, key);
@@ -85,6 +87,10 @@ function checkChosenKey(appId: string, key: string): void {
 
 /** `https://a.example` (scheme, host, optional port; nothing else) as browsers send it in `Origin`. */
 export function normaliseOrigin(origin: string): string {
+  // The Origin header is compared exactly; a pattern would have to be matched, and is not supported.
+  if (origin.includes('*')) {
+    throw new Error(`wildcard origin "${origin}" is not supported: list each origin exactly, e.g. https://shop.example,https://www.shop.example`);
+  }
   let url: URL;
   try {
     url = new URL(origin.trim());

@@ -1,6 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Static } from '@sinclair/typebox';
 import { ApiError } from './apiErrors.js';
-import { SessionRequest } from './schemas/routes.js';
+import { MAX_SESSION_CHECKS, MAX_SESSION_TTL_SECONDS, MAX_TRANSACTION_ID_LENGTH } from './config.js';
+import { type LivenessOptions, parseLivenessOptions } from './livenessRequest.js';
+import { livenessOptionProperties } from './schemas/checkLiveness.js';
+import { SessionRequest as SessionRequestSchema } from './schemas/routes.js';
 import { validateBody } from './schemas/validate.js';
 import type { PlanName } from './plans.js';
 import type { AppRecord } from './stores/appStore.js';
@@ -17,9 +21,13 @@ export const isSessionToken = (token: string): boolean => SESSION_TOKEN_PATTERN.
 export const hashSessionToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
 export interface SessionRequest {
+  /** The one journey the token may add checks to. */
+  readonly transactionId: string;
   /** Lifetime asked for (1..MAX_SESSION_TTL_SECONDS); the configured default when absent. */
   readonly ttlSeconds?: number;
   readonly maxChecks?: number;
+  /** The check the key holder shapes: every option of checkLiveness, defaults where not given. */
+  readonly options: LivenessOptions;
 }
 
 export interface IssuedSession {
@@ -29,32 +37,45 @@ export interface IssuedSession {
   readonly maxChecks: number;
   readonly appId: string;
   readonly plan: PlanName;
+  readonly transactionId: string;
+  readonly sessionId: string;
 }
+
+/** How the transaction log and the session's creator name a session: a hash of its stored hash, never a credential. */
+export const sessionIdOf = (tokenHash: string): string => createHash('sha256').update(`session-id:${tokenHash}`, 'utf8').digest('hex').slice(0, 32);
+
+/** How long an expired session stays readable, so a late page hears "expired" rather than "unknown". */
+const SESSION_KEPT_AFTER_EXPIRY_SECONDS = 86_400;
 
 const invalid = (message: string) => new ApiError('PARSE_ERROR', 'INVALID_SESSION_REQUEST', message);
 
-/** The optional JSON body of POST /v1/sessions: `{ ttlSeconds?, maxChecks? }`, checked field by field. */
+const SHAPE = `{"transactionId": "<1-${MAX_TRANSACTION_ID_LENGTH} characters>", "ttlSeconds": 1..${MAX_SESSION_TTL_SECONDS}, "maxChecks": 1..${MAX_SESSION_CHECKS}, and any checkLiveness option}`;
+
+/** The JSON body of POST /v1/sessions, checked field by field against the schema the OpenAPI document prints (schemas/routes.ts). */
 export function parseSessionRequest(body: string | null | undefined, isBase64Encoded = false): SessionRequest {
-  if (!body) return {};
   let parsed: unknown;
   try {
-    parsed = JSON.parse(isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body);
+    parsed = JSON.parse(body ? (isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body) : '');
   } catch {
-    throw invalid('the body must be JSON: {"ttlSeconds": 1..3600, "maxChecks": 1..10}, both optional');
+    throw invalid(`the body must be JSON: ${SHAPE}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid('the body must be a JSON object');
-  // The schema the OpenAPI document prints (schemas/routes.ts); its message names the field.
-  let valid: { ttlSeconds?: number; maxChecks?: number };
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid(`the body must be a JSON object: ${SHAPE}`);
+  let valid: Static<typeof SessionRequestSchema>;
   try {
-    valid = validateBody(SessionRequest, parsed);
+    valid = validateBody(SessionRequestSchema, parsed);
   } catch (error) {
     throw invalid(error instanceof Error ? error.message : 'the body is invalid');
   }
-  const { ttlSeconds: ttl, maxChecks: checks } = valid;
-  return { ...(ttl ? { ttlSeconds: ttl } : {}), ...(checks ? { maxChecks: checks } : {}) };
+  const { transactionId, ttlSeconds, maxChecks, ...options } = valid;
+  return {
+    transactionId,
+    ...(ttlSeconds ? { ttlSeconds } : {}),
+    ...(maxChecks ? { maxChecks } : {}),
+    options: parseLivenessOptions(options),
+  };
 }
 
-/** Issues a token for this app and plan; the clear token is returned once and never stored. */
+/** Issues a token for this app, journey and check; the clear token is returned once and never stored. */
 export async function issueSession(
   store: SessionStore,
   app: AppRecord,
@@ -70,12 +91,55 @@ export async function issueSession(
     tokenHash: hashSessionToken(sessionToken),
     appId: app.appId,
     plan: app.plan,
+    transactionId: request.transactionId,
+    options: request.options,
     checksLeft: maxChecks,
     maxChecks,
     expiresAt,
+    deleteAt: expiresAt + SESSION_KEPT_AFTER_EXPIRY_SECONDS,
     createdAt: now.toISOString(),
     usageKey: app.keyHash,
   };
   await store.create(session);
-  return { sessionToken, expiresAt: new Date(expiresAt * 1000).toISOString(), expiresInSeconds: ttlSeconds, maxChecks, appId: app.appId, plan: app.plan };
+  return {
+    sessionToken,
+    expiresAt: new Date(expiresAt * 1000).toISOString(),
+    expiresInSeconds: ttlSeconds,
+    maxChecks,
+    appId: app.appId,
+    plan: app.plan,
+    transactionId: request.transactionId,
+    sessionId: sessionIdOf(session.tokenHash),
+  };
+}
+
+/** Which option of LivenessOptions each body key sets (`qualityChecks.blur` and `qualityChecks: {…}` both set qualityChecks). */
+const optionOfKey = (key: string): keyof LivenessOptions | undefined => {
+  const head = key.split('.', 1)[0]!;
+  return Object.hasOwn(livenessOptionProperties, head) ? (head as keyof LivenessOptions) : undefined;
+};
+
+const sameOption = (a: unknown, b: unknown) =>
+  Array.isArray(a) && Array.isArray(b) ? [...a].sort().join() === [...b].sort().join() : a === b;
+
+/**
+ * The options of a check made with a session: the session's, always. A page may repeat one (same
+ * value), but a different value is refused (400 SESSION_OPTION_CONFLICT) rather than silently used or dropped.
+ */
+export function optionsFixedBySession(body: unknown, pageOptions: LivenessOptions, session: SessionRecord): LivenessOptions {
+  const sent = new Set<keyof LivenessOptions>();
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    const option = optionOfKey(key);
+    if (option && value !== undefined && value !== null && value !== '') sent.add(option);
+  }
+  for (const option of sent) {
+    if (!sameOption(pageOptions[option], session.options[option])) {
+      throw new ApiError(
+        'PARSE_ERROR',
+        'SESSION_OPTION_CONFLICT',
+        `${option} is fixed by the capture session (POST /v1/sessions); the page may leave it out or repeat the same value`,
+      );
+    }
+  }
+  return session.options;
 }

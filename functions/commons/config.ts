@@ -86,6 +86,8 @@ export const MAX_FRAMES = 8;
 export const DEFAULT_MAX_FRAME_PIXELS = 4096 * 4096;
 /** Upper bounds of a capture session: a browser token is short-lived and good for few checks. */
 export const MAX_SESSION_TTL_SECONDS = 3600;
+/** Longest transactionId: the checkLiveness header, and the journey a capture session is bound to. */
+export const MAX_TRANSACTION_ID_LENGTH = 128;
 export const MAX_SESSION_CHECKS = 10;
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ANONYMOUS_APP } from './stores/transactionLog.js';
 
 /**
  * App keys look like `<appId>.<43 base64url chars>` (256 random bits), so a key alone (`x-api-key`)
@@ -9,6 +10,21 @@ export const APP_ID_PATTERN = /^[A-Za-z0-9-]{3,64}$/;
 
 export function isValidAppId(appId: string): boolean {
   return APP_ID_PATTERN.test(appId);
+}
+
+/** The principal the gateway authorizer names a request by when its key names no app. */
+export const UNKNOWN_APP = 'unknown-app';
+
+/** App ids the code uses for itself, and why an app may not take one (compared in any letter case). */
+export const RESERVED_APP_IDS: Readonly<Record<string, string>> = {
+  [ANONYMOUS_APP]: 'the transaction log files requests that no app authenticated under it, so its owner would read every app\'s refusals',
+  [UNKNOWN_APP]: 'the gateway authorizer names requests whose key names no app by it',
+};
+
+/** Why an app id is reserved, or undefined when an app may have it. */
+export function reservedAppIdReason(appId: string): string | undefined {
+  const reserved = Object.keys(RESERVED_APP_IDS).find((name) => name.toLowerCase() === appId.toLowerCase());
+  return reserved === undefined ? undefined : `"${appId}" is a reserved app id: ${RESERVED_APP_IDS[reserved]}`;
 }
 
 export function generateAppKey(appId: string): string {

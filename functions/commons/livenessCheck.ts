@@ -3,7 +3,7 @@ import { DEFAULT_FRAME_LIMITS, MergedLiveness } from '../liveness/merged/MergedL
 import type { AttributeName } from '../liveness/attributes/types.js';
 import { checkDetails, qualityResult } from '../liveness/details.js';
 import { faceJpeg } from '../liveness/stages/crop.js';
-import { summaryFor } from './decisionRules.js';
+import { rulesFor, summaryFor } from './decisionRules.js';
 import type { LivenessRequest } from './livenessRequest.js';
 import type { Plan } from './plans.js';
 import type { CropStore } from './stores/cropStore.js';
@@ -74,7 +74,8 @@ export async function checkLiveness(
     ...(merged ? { merged: { assessment: merged, head: mergedFor(deps.engine).head } } : {}),
   });
   const quality = qualityResult(assessment);
-  const summary = summaryFor(assessment, { ...(input.rules ? { app: input.rules } : {}), plan: input.plan.rules });
+  const rules = rulesFor({ ...(input.rules ? { app: input.rules } : {}), plan: input.plan.rules });
+  const summary = summaryFor(assessment, rules);
   let croppedImageUrl: string | undefined;
   if (options.returnCroppedImageURL) {
     await deps.crops.put(input.appId, input.requestId, await faceJpeg(assessment.decoded, assessment.face, images[merged ? merged.frames.reportedFrame : 0]));
@@ -105,6 +106,10 @@ export async function checkLiveness(
       summaryCodes: summary.details.map((d) => d.code),
       facesDetected: assessment.faces.length,
       modelVersion: assessment.modelVersion,
+      // What decided, so the log answers "why pass?" without the request.
+      threshold: assessment.decision.threshold,
+      rules: rules.name,
+      rulesVersion: rules.version,
     },
   };
 }

@@ -3,7 +3,7 @@ import { QUALITY_CHECK_NAMES, type QualityCheckName } from '../liveness/quality/
 import { SELECTION_CRITERIA, type SelectionCriteria } from '../liveness/types.js';
 import { ApiError } from './apiErrors.js';
 import { DEFAULT_MAX_BODY_BYTES } from './config.js';
-import type { Feature } from './plans.js';
+import type { Feature, Plan } from './plans.js';
 import { LIVENESS_METHODS, LivenessOptionsBody, MAX_FRAMES } from './schemas/checkLiveness.js';
 import { validateBody } from './schemas/validate.js';
 
@@ -177,4 +177,12 @@ export function featuresNeeded(options: LivenessOptions): Feature[] {
   if (options.ageRange || options.checkGender || (options.attributes?.length ?? 0) > 0) needed.push('faceAttributes');
   if (options.returnCroppedImageURL) needed.push('croppedFace');
   return needed;
+}
+
+/** 403 FEATURE_NOT_IN_PLAN when the options ask for a feature outside the plan. */
+export function requirePlanFeatures(options: LivenessOptions, planName: string, plan: Plan | undefined): void {
+  const missing = featuresNeeded(options).filter((f) => !(plan?.features as readonly Feature[] | undefined)?.includes(f));
+  if (missing.length > 0) {
+    throw new ApiError('FORBIDDEN', 'FEATURE_NOT_IN_PLAN', `the ${planName} plan does not include ${missing.join(', ')}`);
+  }
 }

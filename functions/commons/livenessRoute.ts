@@ -5,23 +5,25 @@ import { LivenessError } from '../liveness/errors.js';
 import { checkLiveness, type LivenessCheckResult } from './livenessCheck.js';
 import type { LivenessRequestDraft } from './livenessRequest.js';
 import { type ApiContext, type ApiEvent, type ApiResult, type ApiState, apiState } from './middlewares/apiState.js';
-import { authenticate, type CredentialsExtractor } from './middlewares/authenticate.js';
+import { authenticate } from './middlewares/authenticate.js';
 import { browserCors, requireAllowedOrigin } from './middlewares/cors.js';
 import { type ErrorFormatter, errorResponse } from './middlewares/errorResponse.js';
 import { parseLivenessRequest } from './middlewares/parseLivenessRequest.js';
 import { rateLimit } from './middlewares/rateLimit.js';
 import { requestMetrics } from './middlewares/requestMetrics.js';
+import { useSessionCheck } from './middlewares/sessionCredentials.js';
 import { transactionLogging } from './middlewares/transactionLogging.js';
 import { services } from './services.js';
 
 /**
- * What makes one liveness route (ours or a vendor's): how it reads credentials, a request mapper into
+ * What makes one liveness route (ours or a vendor's): a request mapper into
  * the domain request, and response and error mappers out of the domain result. Nothing else.
  */
 export interface LivenessAdapter {
   /** Route name in logs, metrics and the transaction log. */
   readonly route: string;
-  readonly credentials?: CredentialsExtractor;
+  /** Deepvue's access tokens (`Bearer dvt_…` from POST /v1/authorize) are checked beside the key. */
+  readonly accessTokens?: boolean;
   /** Vendor clients send no transactionId header: the request id stands in. */
   readonly transactionIdFallsBackToRequestId?: boolean;
   readonly toRequest?: (body: unknown) => LivenessRequestDraft;
@@ -61,13 +63,15 @@ export function livenessRoute(adapter: LivenessAdapter) {
       authenticate({
         apps: () => services().apps,
         feature: 'checkLiveness',
-        ...(adapter.credentials ? { credentials: adapter.credentials } : {}),
+        ...(adapter.accessTokens ? { accessTokens: true } : {}),
         ...(browser ? { sessions: () => services().sessions } : {}),
       }),
     );
   if (browser) chain.use(requireAllowedOrigin());
   return chain
     .use(rateLimit(() => services().rateLimiter))
+    // Only now, past every 403/429 refusal, does a session lose a check.
+    .use(useSessionCheck(() => services().sessions))
     .use(parseLivenessRequest({ maxBodyBytes: () => services().config.maxBodyBytes, frameLimits: () => services().config.frames, ...(adapter.toRequest ? { toRequest: adapter.toRequest } : {}) }))
     .handler(async (_event, context) => {
       const state = context.api;

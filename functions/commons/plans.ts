@@ -27,6 +27,8 @@ export interface Plan {
   readonly burst: number;
   /** Exact limit per app per calendar month (UTC), enforced in DynamoDB. */
   readonly monthlyQuota: number;
+  /** Exact limit of POST /v1/sessions per app per calendar minute (UTC), counted apart from checks. */
+  readonly sessionsPerMinute: number;
   readonly features: readonly Feature[];
   /** Name of the decision rules document applied to this plan's apps (functions/liveness/rules). */
   readonly rules: string;
@@ -38,6 +40,7 @@ export const PLANS = {
     requestsPerMinute: 5,
     burst: 5,
     monthlyQuota: 1_000,
+    sessionsPerMinute: 5,
     features: ['checkLiveness', 'transactionLog'],
     rules: 'default',
     description: 'trials and integration tests: liveness only, tight limits',
@@ -46,6 +49,7 @@ export const PLANS = {
     requestsPerMinute: 60,
     burst: 20,
     monthlyQuota: 50_000,
+    sessionsPerMinute: 60,
     features: ['checkLiveness', 'qualityChecks', 'faceAttributes', 'croppedFace', 'transactionLog'],
     rules: 'default',
     description: 'production: every feature, moderate limits',
@@ -54,6 +58,7 @@ export const PLANS = {
     requestsPerMinute: 600,
     burst: 200,
     monthlyQuota: 2_000_000,
+    sessionsPerMinute: 600,
     features: ['checkLiveness', 'qualityChecks', 'faceAttributes', 'croppedFace', 'transactionLog'],
     rules: 'default',
     description: 'high volume: every feature, high limits',

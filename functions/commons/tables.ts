@@ -70,13 +70,14 @@ export const TABLES = {
     ],
     description: 'transaction log: keyed by "<appId>#<transactionId>" then requestId; index by app and time',
   },
-  /** Capture sessions: one item per browser token, keyed by its sha256 (never the token), expired by TTL. */
+  /** Capture sessions: one item per browser token, keyed by its sha256 (never the token), deleted by TTL a day after expiry. */
   sessions: {
     logicalName: 'Sessions',
     envVar: 'LIVENESS_SESSIONS_TABLE',
     defaultName: 'liveness-sessions',
     partitionKey: { name: 'tokenHash', type: 'S' },
-    ttlAttribute: 'expiresAt',
+    // Not expiresAt: a page presenting an expired token is told "expired", not "unknown", for a day.
+    ttlAttribute: 'deleteAt',
     globalSecondaryIndexes: [],
     description: 'short-lived capture session tokens (hashed): app, plan, checks left, expiry (conditional atomic use)',
   },

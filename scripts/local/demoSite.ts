@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
@@ -6,6 +7,7 @@ import { AppAdmin } from '../../functions/commons/appAdmin.js';
 import { issueSession } from '../../functions/commons/captureSessions.js';
 import { dynamoDbClient } from '../../functions/commons/clients.js';
 import type { LivenessConfig } from '../../functions/commons/config.js';
+import { parseLivenessOptions } from '../../functions/commons/livenessRequest.js';
 import { DynamoDbAppStore } from '../../functions/commons/stores/dynamodb/DynamoDbAppStore.js';
 import { DynamoDbSessionStore } from '../../functions/commons/stores/dynamodb/DynamoDbSessionStore.js';
 
@@ -71,10 +73,16 @@ export function demoSite(options: DemoSiteOptions): (req: IncomingMessage, res: 
     }
     if (url.pathname === '/demo/session' && method === 'POST') {
       req.resume();
-      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
-      const app = await apps.allowOrigin(options.devApp.appId, origin);
-      const session = await issueSession(sessions, app, {}, { ttlSeconds: options.config.sessionTtlSeconds, maxChecks: options.config.sessionMaxChecks });
-      const body = JSON.stringify({ sessionToken: session.sessionToken, expiresAt: session.expiresAt, maxChecks: session.maxChecks });
+      const page = demoPageOrigin(req);
+      if (!page.ok) {
+        res.writeHead(page.status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ error: page.error }));
+        return true;
+      }
+      const app = await apps.allowOrigin(options.devApp.appId, page.origin);
+      // Each capture of the demo is its own journey; the session fixes it and the default check options.
+      const request = { transactionId: `demo-${randomUUID()}`, options: parseLivenessOptions({}) };
+      const session = await issueSession(sessions, app, request, { ttlSeconds: options.config.sessionTtlSeconds, maxChecks: options.config.sessionMaxChecks });
+      const body = JSON.stringify({ sessionToken: session.sessionToken, expiresAt: session.expiresAt, maxChecks: session.maxChecks, transactionId: session.transactionId });
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
       return true;
     }
@@ -88,6 +96,36 @@ export function demoSite(options: DemoSiteOptions): (req: IncomingMessage, res: 
     else createReadStream(file).pipe(res);
     return true;
   };
+}
+
+/** The names this machine's own pages are served under; any other Host is a forged one (DNS rebinding). */
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+type PageOrigin = { readonly ok: true; readonly origin: string } | { readonly ok: false; readonly status: 400 | 403; readonly error: string };
+
+/**
+ * The demo page's origin, from Host checked against the address this server listens on: only a
+ * loopback name on this very port is believed, and a browser's Origin, when sent, must be that page.
+ */
+export function demoPageOrigin(req: IncomingMessage): PageOrigin {
+  const host = req.headers.host;
+  let parsed: URL | undefined;
+  try {
+    parsed = host ? new URL(`http://${host}`) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || parsed.host !== host!.toLowerCase() || parsed.username || parsed.password || parsed.pathname !== '/') {
+    return { ok: false, status: 400, error: 'the Host header is missing or malformed' };
+  }
+  const port = parsed.port || '80';
+  if (!LOOPBACK_NAMES.has(parsed.hostname) || port !== String(req.socket.localPort)) {
+    return { ok: false, status: 403, error: `the demo serves sessions only to its own page on this machine (http://localhost:${req.socket.localPort}/demo/)` };
+  }
+  const origin = parsed.origin;
+  const sent = req.headers.origin;
+  if (sent !== undefined && sent !== origin) return { ok: false, status: 403, error: 'the request comes from another page than the demo' };
+  return { ok: true, origin };
 }
 
 class AppStoreAdmin {

@@ -25,17 +25,19 @@ describe('capture sessions over real HTTP: POST /v1/sessions, Bearer tokens on c
     await api?.stop();
   });
 
-  const createSession = (headers: Record<string, string>, body?: unknown) =>
+  // An object body gets a fresh transactionId unless it names one (or null: leave it out); a string is sent as is.
+  const createSession = (headers: Record<string, string>, body: unknown = {}) =>
     send(`${api.stack.url}/v1/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      body: typeof body === 'string' ? body : JSON.stringify({ transactionId: nextTransactionId('journey'), ...(body as object) }),
     });
-  const checkWithToken = (token: string, image: Buffer | null = selfie, extra: Record<string, string> = {}) =>
+  // No transactionId header: the session's journey is used.
+  const checkWithToken = (token: string, image: Buffer | null = selfie, extra: Record<string, string> = {}, fields: Record<string, string> = {}) =>
     send(`${api.stack.url}/v1/checkLiveness`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, transactionId: nextTransactionId('session'), ...extra },
-      body: multipart(image ?? undefined),
+      headers: { authorization: `Bearer ${token}`, ...extra },
+      body: multipart(image ?? undefined, fields),
     });
   const tokenOf = async (headers: Record<string, string>, body?: unknown): Promise<string> => {
     const created = await createSession(headers, body);
@@ -63,8 +65,8 @@ describe('capture sessions over real HTTP: POST /v1/sessions, Bearer tokens on c
 
   it('checks liveness once with the token, under that app and in its transaction log; a second use gets 403', async () => {
     const app = await api.createApp('standard');
-    const token = await tokenOf(app.headers);
     const transactionId = nextTransactionId('session-log');
+    const token = await tokenOf(app.headers, { transactionId });
     const first = await checkWithToken(token, selfie, { transactionId });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body.result.details.liveFace.score).toBeGreaterThanOrEqual(0);
@@ -138,7 +140,7 @@ describe('capture sessions over real HTTP: POST /v1/sessions, Bearer tokens on c
 
   it('refuses bad session requests with 400 and missing keys with 401', async () => {
     const app = await api.createApp('standard');
-    for (const body of ['{', '[]', { maxChecks: 11 }, { ttlSeconds: 0 }, { ttlSeconds: 3601 }, { maxChecks: 1.5 }, { scope: 'all' }]) {
+    for (const body of ['{', '[]', '', { maxChecks: 11 }, { ttlSeconds: 0 }, { ttlSeconds: 3601 }, { maxChecks: 1.5 }, { scope: 'all' }]) {
       const r = await createSession(app.headers, body);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.result.reason).toBe('INVALID_SESSION_REQUEST');

@@ -76,6 +76,24 @@ describe('keys CLI against DynamoDB Local', () => {
     await expect(keys(api, 'rotate', 'cli-nobody')).rejects.toThrow(/does not exist/);
   });
 
+  it('refuses the app ids the code uses for itself (anonymous, unknown-app), in any case, saying why', async () => {
+    for (const reserved of ['anonymous', 'Anonymous', 'unknown-app']) {
+      await expect(keys(api, 'create', reserved), reserved).rejects.toThrow(/is a reserved app id: .+; choose another name/);
+      const { Item } = await api.db.send(new GetCommand({ TableName: api.config.tables.apps, Key: { appId: reserved } }));
+      expect(Item, reserved).toBeUndefined();
+    }
+    await expect(keys(api, 'create', 'anonymous')).rejects.toThrow(/transaction log/);
+  });
+
+  it('refuses wildcard origins with a message saying to list each origin', async () => {
+    await keys(api, 'create', 'cli-wild');
+    for (const wild of ['https://*.shop.example', '*', 'https://shop.example,https://*.example']) {
+      await expect(keys(api, 'set-origins', 'cli-wild', wild), wild).rejects.toThrow(/wildcard origin .* is not supported: list each origin/);
+    }
+    const { Item } = await api.db.send(new GetCommand({ TableName: api.config.tables.apps, Key: { appId: 'cli-wild' } }));
+    expect(Item?.allowedOrigins).toBeUndefined();
+  });
+
   it('sets the browser origins allowed to use an app\'s capture sessions, normalised, and refuses anything but scheme://host[:port]', async () => {
     await keys(api, 'create', 'cli-shop');
     const out = await keys(api, 'set-origins', 'cli-shop', 'https://Shop.Example/,http://localhost:8080');

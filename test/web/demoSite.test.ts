@@ -1,4 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/commons/config.js';
 import { dynamoDbClient } from '../../functions/commons/clients.js';
@@ -58,10 +59,54 @@ describe('the local demo site: component, ORT files, model and a session route, 
     const check = () =>
       fetch(`${stack.url}/v1/checkLiveness`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${sessionToken}`, transactionId: 'demo-site-1', origin: new URL(stack.url).origin },
+        headers: { authorization: `Bearer ${sessionToken}`, origin: new URL(stack.url).origin },
         body: new FormData(),
       });
     expect((await check()).status).toBe(400);
     expect((await check()).status).toBe(403);
   });
+
+  it('believes no forged Host (DNS rebinding): no origin is added and no token given; a malformed Host is a 400', async () => {
+    const { port } = new URL(stack.url);
+    const appsBefore = await allowedOrigins();
+    const forged = [`evil.example:${port}`, `rebind.attacker.test:${port}`, '127.0.0.1:1', `localhost.evil.example:${port}`];
+    for (const host of forged) {
+      const res = await rawPost('/demo/session', { host });
+      expect(res.status, host).toBe(403);
+      expect(res.body, host).not.toContain('lst_');
+    }
+    // A page of another origin, even on a loopback Host, gets nothing either.
+    const crossPage = await rawPost('/demo/session', { host: `127.0.0.1:${port}`, origin: 'http://evil.example' });
+    expect(crossPage.status).toBe(403);
+    for (const host of ['[::1', 'a b', `user@127.0.0.1:${port}`, `127.0.0.1:${port}/path`]) {
+      const res = await rawPost('/demo/session', { host });
+      expect(res.status, host).toBe(400);
+      expect(res.body, host).not.toContain('lst_');
+    }
+    expect(await allowedOrigins()).toEqual(appsBefore);
+    // The page on localhost (same machine, same port) still gets one.
+    const own = await rawPost('/demo/session', { host: `localhost:${port}` });
+    expect(own.status, JSON.stringify(own)).toBe(200);
+    expect(own.body).toMatch(/"sessionToken":"lst_[^"]+".*"transactionId":"demo-/);
+  });
+
+  const allowedOrigins = async () => {
+    const config = loadConfig();
+    const { Items } = await dynamoDbClient(config).send(new ScanCommand({ TableName: config.tables.apps }));
+    return Items!.find((a) => a.appId === 'demo-test')!.allowedOrigins as string[];
+  };
+
+  /** A POST with headers exactly as given (fetch does not let a caller choose Host). */
+  const rawPost = (path: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; body: string }>((done, fail) => {
+      const { port } = new URL(stack.url);
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        const lines = [`POST ${path} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), 'content-length: 0', 'connection: close', '', ''];
+        socket.write(lines.join('\r\n'));
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+      socket.on('error', fail);
+      socket.on('close', () => done({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), body: text.slice(text.indexOf('\r\n\r\n') + 4) }));
+    });
 });

@@ -5,19 +5,22 @@ import type { LivenessRequest } from '../livenessRequest.js';
 import type { Plan } from '../plans.js';
 import { logger } from '../powertools.js';
 import type { AppRecord } from '../stores/appStore.js';
+import type { PresentedSession } from './sessionCredentials.js';
 import type { TransactionRecord } from '../stores/transactionLog.js';
 
 /** What the middlewares of one request learn, in the order they learn it. */
 export interface ApiState {
   readonly route: string;
   readonly requestId: string;
-  /** The transactionId header, as sent (validated by the parser where it is required). */
-  readonly transactionId?: string;
+  /** The transactionId header as sent (validated by the parser where it is required), or the session's journey. */
+  transactionId?: string;
   readonly receivedAt: Date;
   readonly startedMs: number;
   readonly log: Logger;
   app?: AppRecord;
   plan?: Plan;
+  /** The capture session the request presented instead of the app key (its check is taken after the rate limit). */
+  session?: PresentedSession;
   livenessRequest?: LivenessRequest;
   /** Decision fields for the transaction log, set by the domain call. */
   outcome?: Partial<TransactionRecord>;

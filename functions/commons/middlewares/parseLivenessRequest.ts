@@ -1,12 +1,12 @@
 import { ApiError } from '../apiErrors.js';
+import { optionsFixedBySession } from '../captureSessions.js';
 import { fetchImageUrl, imageUrlPolicy } from '../imageUrl.js';
-import { featuresNeeded, type FrameRequestLimits, type LivenessRequestDraft, parseLivenessDraft } from '../livenessRequest.js';
-import { MAX_FRAMES } from '../config.js';
-import type { Feature } from '../plans.js';
+import { type FrameRequestLimits, type LivenessRequestDraft, parseLivenessDraft, requirePlanFeatures } from '../livenessRequest.js';
+import { MAX_FRAMES, MAX_TRANSACTION_ID_LENGTH } from '../config.js';
 import { DEFAULT_BODY_LIMITS, parseEventBody } from '../requestBody.js';
 import { type ApiMiddleware, header } from './apiState.js';
 
-export const MAX_TRANSACTION_ID_LENGTH = 128;
+export { MAX_TRANSACTION_ID_LENGTH };
 
 /**
  * transactionId header, body size (413 before decoding), multipart or JSON body through our bounded
@@ -33,12 +33,10 @@ export function parseLivenessRequest(options: {
       const limit = options.maxBodyBytes();
       // One file part more than the frames allowed, so a 9th frame is refused as TOO_MANY_FRAMES by the frames mapping.
       const body = parseEventBody(event, header(event, 'content-type'), { ...DEFAULT_BODY_LIMITS, maxFiles: MAX_FRAMES + 1, maxBodyBytes: limit });
-      const parsed = toRequest(body, options.frameLimits?.());
-      const plan = state.plan;
-      const missing = featuresNeeded(parsed.options).filter((f) => !(plan?.features as readonly Feature[] | undefined)?.includes(f));
-      if (missing.length > 0) {
-        throw new ApiError('FORBIDDEN', 'FEATURE_NOT_IN_PLAN', `the ${state.app?.plan ?? 'current'} plan does not include ${missing.join(', ')}`);
-      }
+      const drafted = toRequest(body, options.frameLimits?.());
+      // With a capture session the key holder's options decide, never the page's.
+      const parsed = state.session ? { ...drafted, options: optionsFixedBySession(body, drafted.options, state.session.record) } : drafted;
+      requirePlanFeatures(parsed.options, state.app?.plan ?? 'current', state.plan);
       state.livenessRequest = 'images' in parsed
         ? parsed
         : { images: [await fetchImageUrl(parsed.imageUrl, imageUrlPolicy(limit))], options: parsed.options };

@@ -18,6 +18,9 @@ export function transactionLogging(options: { log: () => TransactionLog; region:
         requestId: state.requestId,
         ...(transactionId ? { transactionId } : {}),
         appId: state.app?.appId ?? ANONYMOUS_APP,
+        // Who decided: the key holder, or a page holding one of its sessions.
+        ...(state.app ? { credential: state.session ? 'session' : 'key' } : {}),
+        ...(state.session ? { sessionId: state.session.sessionId } : {}),
         region: options.region(),
         time: state.receivedAt.toISOString(),
         statusCode,

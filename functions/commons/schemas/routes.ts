@@ -1,6 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
-import { CheckLivenessJsonRequest, CheckLivenessMultipartRequest, CheckLivenessResponse, FailureResponse } from './checkLiveness.js';
-import { MAX_SESSION_CHECKS, MAX_SESSION_TTL_SECONDS } from '../config.js';
+import { CheckLivenessJsonRequest, CheckLivenessMultipartRequest, CheckLivenessResponse, FailureResponse, livenessOptionProperties } from './checkLiveness.js';
+import { MAX_SESSION_CHECKS, MAX_SESSION_TTL_SECONDS, MAX_TRANSACTION_ID_LENGTH } from '../config.js';
 import { Obj } from './fields.js';
 import { AppIdLivenessError, AppIdLivenessRequest, AppIdLivenessResponse } from './vendors/appIdLiveness.js';
 import { DeepvueAuthorizeError, DeepvueAuthorizeRequest, DeepvueAuthorizeResponse, DeepvueError, DeepvueRequest, DeepvueResponse } from './vendors/deepvue.js';
@@ -60,16 +60,40 @@ const TransactionsResponse = Obj({
   result: Obj({
     transactionId: Type.String(),
     requests: Type.Array(
-      Obj({ requestId: Type.String(), appId: Type.String(), region: Type.String(), time: Type.String(), statusCode: Type.Integer(), outcome: Type.String(), latencyMs: Type.Number() }),
+      Obj({
+        requestId: Type.String(),
+        appId: Type.String(),
+        region: Type.String(),
+        time: Type.String(),
+        statusCode: Type.Integer(),
+        outcome: Type.String(),
+        latencyMs: Type.Number(),
+        credential: Type.Optional(Type.Union([Type.Literal('key'), Type.Literal('session')], { description: 'what the caller presented: the app key, or a capture session token' })),
+        sessionId: Type.Optional(Type.String({ description: 'the session (as POST /v1/sessions named it) when credential is session' })),
+        threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'the live threshold that decided' })),
+        rules: Type.Optional(Type.String({ description: 'the rules document that decided' })),
+        rulesVersion: Type.Optional(Type.String({ description: 'its version' })),
+      }),
     ),
   }),
 });
 
-/** POST /v1/sessions: both optional, and nothing else (functions/commons/captureSessions.ts). */
+/**
+ * POST /v1/sessions (functions/commons/captureSessions.ts): the journey the token is bound to, its
+ * lifetime and checks, and every checkLiveness option the page may not choose (same names and forms
+ * as on checkLiveness). Nothing else.
+ */
 export const SessionRequest = Type.Object(
   {
-    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SESSION_TTL_SECONDS, description: 'lifetime of the token in seconds' })),
-    maxChecks: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SESSION_CHECKS, description: 'checkLiveness calls the token allows' })),
+    transactionId: Type.String({
+      minLength: 1,
+      maxLength: MAX_TRANSACTION_ID_LENGTH,
+      pattern: '\\S',
+      description: `the journey the token may add checks to: a string of 1 to ${MAX_TRANSACTION_ID_LENGTH} characters`,
+    }),
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SESSION_TTL_SECONDS, description: `lifetime of the token: a whole number of seconds from 1 to ${MAX_SESSION_TTL_SECONDS}` })),
+    maxChecks: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SESSION_CHECKS, description: `checkLiveness calls the token allows: a whole number from 1 to ${MAX_SESSION_CHECKS}` })),
+    ...livenessOptionProperties,
   },
   { additionalProperties: false },
 );
@@ -85,6 +109,8 @@ const SessionResponse = Obj({
     maxChecks: Type.Integer(),
     appId: Type.String(),
     plan: Type.String(),
+    transactionId: Type.String({ description: 'the journey the token is bound to' }),
+    sessionId: Type.String({ description: 'names the session in the transaction log (a hash: not a credential)' }),
   }),
 });
 
@@ -122,8 +148,8 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
     security: [], successStatus: 204, error: FailureResponse,
   },
   {
-    method: 'post', path: '/v1/sessions', operationId: 'createSession', tag: 'open-liveness', summary: 'A short-lived single-use capture session token for a browser page',
-    security: ours, json: SessionRequest, bodyOptional: true, successStatus: 201, success: SessionResponse, error: FailureResponse,
+    method: 'post', path: '/v1/sessions', operationId: 'createSession', tag: 'open-liveness', summary: 'A short-lived capture session token for a browser page, bound to one transaction and the check options',
+    security: ours, json: SessionRequest, successStatus: 201, success: SessionResponse, error: FailureResponse,
   },
   {
     method: 'get', path: '/v1/croppedFace/{requestId}', operationId: 'croppedFace', tag: 'open-liveness', summary: 'A fresh signed URL of the face crop a request stored',

@@ -1,6 +1,7 @@
 export interface Limits {
   readonly requestsPerMinute: number;
-  readonly monthlyQuota: number;
+  /** No monthly counter when absent (capture sessions: their checks count against the quota, not their creation). */
+  readonly monthlyQuota?: number;
 }
 
 export type Admission =
@@ -8,9 +9,9 @@ export type Admission =
   | { readonly admitted: false; readonly reason: 'rateLimit'; readonly retryAfterSeconds: number }
   | { readonly admitted: false; readonly reason: 'quota' };
 
-/** Exact per-app limits: a per-minute rate and a monthly quota. */
+/** Exact limits per counted thing (an app's checks, or `<appId>#sessions`): a per-minute rate and a monthly quota. */
 export interface RateLimiter {
-  admit(appId: string, limits: Limits, now?: Date): Promise<Admission>;
+  admit(counter: string, limits: Limits, now?: Date): Promise<Admission>;
 }
 
 /** Counter windows (UTC calendar minute and month) for a moment. */

@@ -23,6 +23,15 @@ export interface TransactionRecord {
   readonly facesDetected?: number;
   readonly latencyMs: number;
   readonly modelVersion?: string;
+  /** What authenticated the request: the app key, or a capture session token (absent when none did). */
+  readonly credential?: 'key' | 'session';
+  /** The session (POST /v1/sessions `sessionId`, a hash) when credential is session. */
+  readonly sessionId?: string;
+  /** The live threshold that decided. */
+  readonly threshold?: number;
+  /** The rules document, and its version, that turned the assessment into the outcome. */
+  readonly rules?: string;
+  readonly rulesVersion?: string;
 }
 
 export const ANONYMOUS_APP = 'anonymous';

@@ -1,15 +1,7 @@
-import { header } from '../../commons/middlewares/apiState.js';
-import type { CredentialsExtractor } from '../../commons/middlewares/authenticate.js';
 import { parseLivenessDraft } from '../../commons/livenessRequest.js';
 import { livenessRoute } from '../../commons/livenessRoute.js';
 import { validateBody } from '../../commons/schemas/validate.js';
 import { AppIdLivenessRequest } from '../../commons/schemas/vendors/appIdLiveness.js';
-
-/** `AppId` + `Authorization: <key>` (the raw key, "not Bearer <key>"). */
-const credentials: CredentialsExtractor = (event) => ({
-  key: header(event, 'authorization') ?? header(event, 'x-api-key'),
-  appId: header(event, 'appid'),
-});
 
 const percent = (v: number) => Math.round(v * 100 * 10_000) / 10_000;
 const ratio = (v: number) => Math.round(v * 10_000) / 10_000;
@@ -22,7 +14,6 @@ const NO_FACE_REASONS = new Set(['FACE_NOT_DETECTED', 'IMAGE_TOO_SMALL']);
  */
 export const handler = livenessRoute({
   route: 'appIdLiveness',
-  credentials,
   transactionIdFallsBackToRequestId: true,
   toRequest: (body) => {
     const draft = parseLivenessDraft({ image: validateBody(AppIdLivenessRequest, body).image });

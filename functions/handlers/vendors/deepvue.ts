@@ -1,23 +1,8 @@
 import { header } from '../../commons/middlewares/apiState.js';
-import type { CredentialsExtractor } from '../../commons/middlewares/authenticate.js';
 import { parseLivenessDraft } from '../../commons/livenessRequest.js';
 import { livenessRoute } from '../../commons/livenessRoute.js';
 import { validateBody } from '../../commons/schemas/validate.js';
 import { DeepvueRequest } from '../../commons/schemas/vendors/deepvue.js';
-import { isAccessToken } from '../../commons/deepvueAccessTokens.js';
-
-const bearer = (value: string | undefined) => /^Bearer\s+(\S+)\s*$/i.exec(value ?? '')?.[1];
-
-/**
- * `x-api-key` is the app key (Deepvue's CLIENT_SECRET). A bearer from our POST /v1/authorize is checked
- * as the access token beside it; any other bearer is ignored beside x-api-key, and read as the key without it.
- */
-const credentials: CredentialsExtractor = (event) => {
-  const token = bearer(header(event, 'authorization'));
-  const key = header(event, 'x-api-key');
-  if (token !== undefined && isAccessToken(token)) return { key, accessToken: token };
-  return { key: key ?? token };
-};
 
 const isUrl = (text: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(text.trim());
 const URL_REASONS = new Set(['URL_NOT_ALLOWED', 'URL_FETCH_FAILED', 'URL_TOO_LARGE', 'URL_TIMEOUT']);
@@ -27,7 +12,8 @@ const NO_FACE_REASONS = new Set(['FACE_NOT_DETECTED', 'IMAGE_TOO_SMALL']);
 /** Deepvue `POST /v1/liveness-check` (seeds/001): `image` as base64 or a URL (or `url`); bearer + x-api-key. */
 export const handler = livenessRoute({
   route: 'deepvue',
-  credentials,
+  // A `Bearer dvt_…` from POST /v1/authorize is checked as the access token beside x-api-key.
+  accessTokens: true,
   transactionIdFallsBackToRequestId: true,
   toRequest: (body) => {
     const request = validateBody(DeepvueRequest, body);

@@ -15,7 +15,7 @@ import { services } from '../../commons/services.js';
 /** Deepvue's client_id is our app id, its client_secret our app key: read from the parsed form. */
 const clientCredentials: CredentialsExtractor = (event) => {
   const form = validateBody(DeepvueAuthorizeRequest, event.body as unknown);
-  return { appId: form.client_id, key: form.client_secret };
+  return { kind: 'key', appId: form.client_id, key: form.client_secret };
 };
 
 /** FastAPI's `{detail}`, as Deepvue answers; a malformed form is FastAPI's 422. */

@@ -1,16 +1,8 @@
 import { ApiError } from '../../commons/apiErrors.js';
-import { header } from '../../commons/middlewares/apiState.js';
-import type { CredentialsExtractor } from '../../commons/middlewares/authenticate.js';
 import { parseLivenessDraft } from '../../commons/livenessRequest.js';
 import { livenessRoute } from '../../commons/livenessRoute.js';
 import { validateBody } from '../../commons/schemas/validate.js';
 import { SelfieLivenessFields } from '../../commons/schemas/vendors/selfieLiveness.js';
-
-/** `app_id` + `app_key` (ours also work). */
-const credentials: CredentialsExtractor = (event) => ({
-  key: header(event, 'app_key') ?? header(event, 'appkey') ?? header(event, 'x-api-key'),
-  appId: header(event, 'app_id') ?? header(event, 'appid'),
-});
 
 /** The 003 API's timestamps: `2024-04-01 20:05:17`, UTC. */
 const stamp = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
@@ -19,7 +11,6 @@ const px = (v: number) => Math.round(v * 10_000) / 10_000;
 /** The 003 selfie API (seeds/003), served at `POST /v1/liveness/selfie`: multipart `selfie` + `threshold`. */
 export const handler = livenessRoute({
   route: 'selfieLiveness',
-  credentials,
   transactionIdFallsBackToRequestId: true,
   toRequest: (body) => {
     const fields = validateBody(SelfieLivenessFields, body) as Record<string, unknown>;

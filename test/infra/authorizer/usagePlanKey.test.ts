@@ -2,7 +2,8 @@ import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { issueAccessToken } from '../../../functions/commons/deepvueAccessTokens.js';
 import { generateAppKey, hashAppKey } from '../../../functions/commons/keys.js';
-import { handler, presentedKey } from '../../../infra/authorizer/usagePlanKey.js';
+import { presentedCredential } from '../../../functions/commons/credentials.js';
+import { handler } from '../../../infra/authorizer/usagePlanKey.js';
 
 const methodArn = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/live/POST/v1/checkLiveness';
 const event = (headers: Record<string, string> | null) =>
@@ -21,7 +22,7 @@ describe('usage-plan key authorizer', () => {
 
   it('accepts the key as x-api-key in any header case', async () => {
     expect((await handler(event({ 'X-Api-Key': key }))).usageIdentifierKey).toBe(hashAppKey(key));
-    expect(presentedKey({ APPKEY: ` ${key} ` })).toBe(key);
+    expect(presentedCredential({ APPKEY: ` ${key} ` }, { sessions: true })).toEqual({ kind: 'key', key });
   });
 
   it.each([
@@ -31,6 +32,9 @@ describe('usage-plan key authorizer', () => {
     ['the 002 API', { AppId: 'acme-bank', Authorization: 'KEY' }],
     ['the 003 API', { app_id: 'acme-bank', app_key: 'KEY' }],
     ['HyperVerge', { appId: 'acme-bank', appKey: 'KEY' }],
+    ['HyperVerge with a foreign JWT', { appId: 'acme-bank', appKey: 'KEY', Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln' }],
+    ['HyperVerge with Basic', { appKey: 'KEY', Authorization: 'Basic dXNlcjpwYXNz' }],
+    ['x-api-key beside another app key in Authorization', { 'x-api-key': 'KEY', Authorization: `Bearer ${generateAppKey('other-bank')}` }],
   ])('meters a %s-style request by the hash of its app key', async (_vendor, headers) => {
     const withKey = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace('KEY', key)]));
     const result = await handler(event(withKey));
@@ -44,7 +48,7 @@ describe('usage-plan key authorizer', () => {
     expect(result.usageIdentifierKey).toBe(hashAppKey(key));
     expect(result.principalId).toBe('acme-bank');
     // The token names its app but is no app key: alone it meters nothing (Deepvue's clients always send x-api-key).
-    expect(presentedKey({ Authorization: `Bearer ${token}` })).toBeUndefined();
+    expect(presentedCredential({ Authorization: `Bearer ${token}` }, { sessions: true, accessTokens: true })).toEqual({ kind: 'none' });
     await expect(handler(event({ Authorization: `Bearer ${token}` }))).rejects.toThrow(/^Unauthorized$/);
   });
 

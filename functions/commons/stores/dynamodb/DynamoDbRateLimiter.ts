@@ -16,21 +16,24 @@ export class DynamoDbRateLimiter implements RateLimiter {
     private readonly tableName: string,
   ) {}
 
-  async admit(appId: string, limits: Limits, now = new Date()): Promise<Admission> {
+  async admit(counter: string, limits: Limits, now = new Date()): Promise<Admission> {
     const w = windowsOf(now);
-    const monthId = `${appId}#month#${w.month}`;
+    const monthId = `${counter}#month#${w.month}`;
+    const quota = limits.monthlyQuota;
     // A spent quota answers 403 without consuming a minute slot.
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { [key]: monthId }, ConsistentRead: true }),
-    );
-    if (typeof Item?.count === 'number' && Item.count >= limits.monthlyQuota) return { admitted: false, reason: 'quota' };
+    if (quota !== undefined) {
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: { [key]: monthId }, ConsistentRead: true }),
+      );
+      if (typeof Item?.count === 'number' && Item.count >= quota) return { admitted: false, reason: 'quota' };
+    }
 
     const minuteExpiry = Math.floor(w.minuteEndsAt / 1000) + 120;
-    if (!(await this.increment(`${appId}#minute#${w.minute}`, limits.requestsPerMinute, minuteExpiry))) {
+    if (!(await this.increment(`${counter}#minute#${w.minute}`, limits.requestsPerMinute, minuteExpiry))) {
       return { admitted: false, reason: 'rateLimit', retryAfterSeconds: w.retryAfterSeconds };
     }
     const monthExpiry = Math.floor(w.monthEndsAt / 1000) + 35 * 86_400;
-    if (!(await this.increment(monthId, limits.monthlyQuota, monthExpiry))) return { admitted: false, reason: 'quota' };
+    if (quota !== undefined && !(await this.increment(monthId, quota, monthExpiry))) return { admitted: false, reason: 'quota' };
     return { admitted: true };
   }
 

@@ -4,7 +4,6 @@ import { TABLES } from '../../tables.js';
 import type { SessionRecord, SessionStore, SessionUse } from '../sessionStore.js';
 
 const key = TABLES.sessions.partitionKey.name;
-const ttl = TABLES.sessions.ttlAttribute;
 
 export class DynamoDbSessionStore implements SessionStore {
   constructor(
@@ -31,8 +30,8 @@ export class DynamoDbSessionStore implements SessionStore {
           TableName: this.tableName,
           Key: { [key]: tokenHash },
           UpdateExpression: 'SET checksLeft = checksLeft - :one',
-          ConditionExpression: 'attribute_exists(#k) AND checksLeft >= :one AND #ttl > :now',
-          ExpressionAttributeNames: { '#k': key, '#ttl': ttl },
+          ConditionExpression: 'attribute_exists(#k) AND checksLeft >= :one AND expiresAt > :now',
+          ExpressionAttributeNames: { '#k': key },
           ExpressionAttributeValues: { ':one': 1, ':now': nowSeconds },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -49,9 +48,13 @@ export class DynamoDbSessionStore implements SessionStore {
   }
 
   async peek(tokenHash: string, nowSeconds: number): Promise<SessionRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { [key]: tokenHash } }));
-    const session = Item as SessionRecord | undefined;
+    const session = await this.get(tokenHash);
     return session && session.expiresAt > nowSeconds ? session : undefined;
+  }
+
+  async get(tokenHash: string): Promise<SessionRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { [key]: tokenHash }, ConsistentRead: true }));
+    return Item as SessionRecord | undefined;
   }
 }
 
