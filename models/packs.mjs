@@ -28,10 +28,11 @@ export class PackError extends Error {
   }
 }
 
-/** Every declared pack (models/packs/*.json), by name. */
+/** Every declared pack (models/packs/NAME.json), by name. */
 export function declaredPacks() {
   return readdirSync(declarationsDir)
-    .filter((f) => f.endsWith('.json'))
+    // NAME.json is a declaration; NAME.fusion.json beside it is the pack's calibration (learned data), not a pack.
+    .filter((f) => /^[a-z0-9-]+\.json$/.test(f))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(declarationsDir, f), 'utf8')));
 }

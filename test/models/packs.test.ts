@@ -16,9 +16,12 @@ const skip = skipReasonWithoutPack('liveness models');
 const pack = PACKS.find((p) => p.name === 'silent-face')!;
 const OFFLINE = 'silent-face: not installed (offline): liveness uses fr_liveness alone; see docs/model-packs.md';
 
+// The suite's LIVENESS_PACKS=none (vitest.config.ts) would skip the postinstall attempt; each test sets its own.
+const { LIVENESS_PACKS: _suiteSetting, ...inherited } = process.env;
+
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { cwd: root, env: { ...process.env, ...env } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { cwd: root, env: { ...inherited, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
