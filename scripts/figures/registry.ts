@@ -1,5 +1,6 @@
 import { assessabilityUtility } from './accuracy/assessability.js';
 import { accuracyFaces, assessabilityFaces, bySourceFaces } from './accuracy/faces.js';
+import { fusionComparison, fusionLeaveOneSourceOut, fusionRuleChoice } from './accuracy/fusion.js';
 import { accuracyHeadline } from './accuracy/headline.js';
 import { mergedVsFaster } from './accuracy/mergedHead.js';
 import { qualityStatusFaces } from './accuracy/qualityStatus.js';
@@ -32,6 +33,9 @@ export const FIGURES: readonly Figure[] = [
   mergedVsFaster,
   assessabilityUtility,
   qualityStatusFaces,
+  fusionRuleChoice,
+  fusionComparison,
+  fusionLeaveOneSourceOut,
   captureComponentSize,
   benchStages,
   benchCli,
