@@ -17,40 +17,31 @@ interface RecordedFusion extends FusionDeclaration {
 /** The committed fusion of the silent-face pack (models/packs/silent-face.fusion.json). */
 const declaration = (): RecordedFusion => fusionFor('silent-face') as RecordedFusion;
 
+/** A table measured on the labelled folders with the pack given explicitly. */
+const packFigure = (name: string, produce: (context: FigureContext) => Promise<string>): Figure => ({ name, kind: 'accuracy', command: COMMAND, needs: NEEDS, produce });
+
 /** fr_liveness alone, the pack alone and their fusion, each at its calibrated default: overall, per source, per attack type. */
-export const fusionComparison: Figure = {
-  name: 'fusion-comparison',
-  kind: 'accuracy',
-  command: COMMAND,
-  needs: NEEDS,
-  async produce(context: FigureContext) {
-    return methodComparisonMarkdown(compareMethods(await context.fusionSamples(), packMethods(declaration(), DEFAULT_THRESHOLD))).trimEnd();
-  },
-};
+export const fusionComparison = packFigure('fusion-comparison', async (context) =>
+  methodComparisonMarkdown(compareMethods(await context.fusionSamples(), packMethods(declaration(), DEFAULT_THRESHOLD))).trimEnd(),
+);
 
 /**
  * Each method judged on every source at the threshold the other sources choose. The fusion's rule has
  * no fitted weights (meanProbability), so its scores are already out of fold; a fitted rule would need
  * calibrateFusion's held-out scores instead.
  */
-export const fusionLeaveOneSourceOut: Figure = {
-  name: 'fusion-loso',
-  kind: 'accuracy',
-  command: COMMAND,
-  needs: NEEDS,
-  async produce(context: FigureContext) {
-    const fusion = declaration();
-    if (fusion.fusion.rule === 'logisticHead') throw new Error('fusion-loso: a fitted fusion rule needs held-out scores (scripts/calibrateFusion.ts)');
-    const samples = await context.fusionSamples();
-    return markdownTable(
-      ['method', 'thresholds chosen without each source', 'APCER (source mean)', 'BPCER (source mean)'],
-      packMethods(fusion, DEFAULT_THRESHOLD).map((method) => {
-        const loso = leaveOneSourceOut(rescore(samples, method), fusion.calibration.targetApcer);
-        return [method.name, `${loso.thresholds.min}..${loso.thresholds.max}`, rate(loso.apcer), rate(loso.bpcer)];
-      }),
-    );
-  },
-};
+export const fusionLeaveOneSourceOut = packFigure('fusion-loso', async (context) => {
+  const fusion = declaration();
+  if (fusion.fusion.rule === 'logisticHead') throw new Error('fusion-loso: a fitted fusion rule needs held-out scores (scripts/calibrateFusion.ts)');
+  const samples = await context.fusionSamples();
+  return markdownTable(
+    ['method', 'thresholds chosen without each source', 'APCER (source mean)', 'BPCER (source mean)'],
+    packMethods(fusion, DEFAULT_THRESHOLD).map((method) => {
+      const loso = leaveOneSourceOut(rescore(samples, method), fusion.calibration.targetApcer);
+      return [method.name, `${loso.thresholds.min}..${loso.thresholds.max}`, rate(loso.apcer), rate(loso.bpcer)];
+    }),
+  );
+});
 
 /** How the fusion rule was chosen: the candidates' mean held-out within-source AUC, as the committed declaration records it. */
 export const fusionRuleChoice: Figure = {
