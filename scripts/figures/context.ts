@@ -7,6 +7,8 @@ import { type EvaluationRun, evaluateSet } from '../../functions/evaluation/eval
 import { LOSO_SPLIT } from '../../functions/evaluation/split.js';
 import { LivenessEngine } from '../../functions/liveness/engine.js';
 import { modelSpec } from '../../functions/liveness/modelRegistry.js';
+import type { SampleResult } from '../../functions/evaluation/runner.js';
+import { fusionSamples } from './accuracy/fusionSamples.js';
 import type { SharedFolder } from './figure.js';
 
 /**
@@ -28,7 +30,7 @@ export class FigureContext {
   }
 
   has(name: SharedFolder): boolean {
-    return existsSync(join(this.folder(name), 'MANIFEST.tsv'));
+    return existsSync(join(this.folder(name), name === 'models/silent-face' ? 'MiniFASNetV2.onnx' : 'MANIFEST.tsv'));
   }
 
   private get engine(): LivenessEngine {
@@ -50,6 +52,17 @@ export class FigureContext {
     const { targetApcer } = calibrationRecord();
     return this.once('calibrate:train-faces', async () =>
       evaluateSet(await readLabelledSet(this.folder('train-faces')), { engine: this.engine, calibrate: { targetApcer, split: LOSO_SPLIT } }),
+    );
+  }
+
+  /**
+   * `npm run calibrate:fusion --pack-dir ../shared/models/silent-face`'s samples: every image of faces,
+   * train-faces and every frame of sequences, scored by fr_liveness and the pack given explicitly
+   * (never the installed one), through the same cache file that command keeps.
+   */
+  fusionSamples(): Promise<SampleResult[]> {
+    return this.once('fusion:samples', () =>
+      fusionSamples(this.root, this.folder('models/silent-face'), (['faces', 'train-faces', 'sequences'] as const).map((f) => this.folder(f))),
     );
   }
 

@@ -1,7 +1,7 @@
 import type { FigureContext } from './context.js';
 
-/** A folder of ../shared a figure is measured on. */
-export type SharedFolder = 'faces' | 'train-faces' | 'sequences';
+/** A folder of ../shared a figure is measured on (labelled images, or the silent-face pack's files). */
+export type SharedFolder = 'faces' | 'train-faces' | 'sequences' | 'models/silent-face';
 
 /**
  * One generated table of the docs, written between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->`.

@@ -1,14 +1,15 @@
 import { assessabilityUtility } from './accuracy/assessability.js';
 import { accuracyFaces, assessabilityFaces, bySourceFaces } from './accuracy/faces.js';
+import { fusionComparison, fusionLeaveOneSourceOut, fusionRuleChoice } from './accuracy/fusion.js';
 import { accuracyHeadline } from './accuracy/headline.js';
-import { mergedVsFaster } from './accuracy/mergedHead.js';
+import { mergedVsFaster, mergedVsFasterSilentFace } from './accuracy/mergedHead.js';
 import { qualityStatusFaces } from './accuracy/qualityStatus.js';
 import { sequencesComparison } from './accuracy/sequences.js';
 import { thresholdChoice, thresholdTradeoff } from './accuracy/threshold.js';
 import { accuracyTrainFaces, assessabilityTrainFaces, bySourceTrainFaces } from './accuracy/trainFaces.js';
 import type { Figure } from './figure.js';
 import { captureComponentSize } from './size/captureComponent.js';
-import { benchStages } from './speed/bench.js';
+import { benchPack, benchStages } from './speed/bench.js';
 import { benchCli } from './speed/benchCli.js';
 import { benchCold } from './speed/benchCold.js';
 import { benchHttpOneProcess, benchHttpWorkers } from './speed/benchHttp.js';
@@ -30,10 +31,15 @@ export const FIGURES: readonly Figure[] = [
   thresholdTradeoff,
   sequencesComparison,
   mergedVsFaster,
+  mergedVsFasterSilentFace,
   assessabilityUtility,
   qualityStatusFaces,
+  fusionRuleChoice,
+  fusionComparison,
+  fusionLeaveOneSourceOut,
   captureComponentSize,
   benchStages,
+  benchPack,
   benchCli,
   benchHttpOneProcess,
   benchHttpWorkers,
