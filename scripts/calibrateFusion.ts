@@ -9,13 +9,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chooseBalancedThreshold, leaveOneSourceOut } from '../functions/evaluation/calibration.js';
 import { rocAuc } from '../functions/evaluation/metrics.js';
 import { compareMethods, type LivenessMethod, methodComparisonMarkdown, rescore, ruleMethod } from '../functions/evaluation/modelComparison.js';
-import { runEvaluation, type SampleResult } from '../functions/evaluation/runner.js';
-import { labelledFrames } from '../functions/evaluation/sequences.js';
+import { fusionSamples } from '../functions/evaluation/fusionSamples.js';
+import type { SampleResult } from '../functions/evaluation/runner.js';
 import { isDecided } from '../functions/evaluation/summary.js';
 import { DEFAULT_THRESHOLD, LivenessEngine } from '../functions/liveness/engine.js';
 import type { FusionDeclaration, FusionRule } from '../functions/liveness/fusion.js';
@@ -42,26 +42,6 @@ const pack = packDeclaration(PACK)!;
 const engine = new LivenessEngine(new ModelRegistry({ packs: [{ name: PACK, dir: modelsDir }] }));
 const allModels = ['fr_liveness', ...pack.models.map((m) => m.id)];
 const packModels = pack.models.map((m) => m.id);
-
-/** Per-image results with every model's score, cached by image id for one set of models and decode limits. */
-async function scoredSamples(): Promise<SampleResult[]> {
-  const cacheFile = join(root, 'out/training/fusion-samples.json');
-  const pipeline = `${allModels.map((id) => modelVersion(engine.models.spec(id))).join(',')} decode ${JSON.stringify(engine.config.decode)}`;
-  const stored = existsSync(cacheFile) ? JSON.parse(await readFile(cacheFile, 'utf8')) : undefined;
-  const cache: Record<string, SampleResult> = stored?.pipeline === pipeline ? stored.entries : {};
-  const samples: SampleResult[] = [];
-  const images = (
-    await Promise.all(folders.map(async (dir) => (await labelledFrames(dir)).map((image) => ({ id: `${basename(dir)}/${image.file}`, image }))))
-  ).flat();
-  for (const [i, { id, image }] of images.entries()) {
-    cache[id] ??= (await runEvaluation(engine, [image], { threshold: 0.5, livenessModels: 'fusion' }))[0]!;
-    samples.push({ ...cache[id], file: id });
-    if (process.stderr.isTTY) process.stderr.write(`\r${i + 1}/${images.length} images`);
-  }
-  await mkdir(dirname(cacheFile), { recursive: true });
-  await writeFile(cacheFile, JSON.stringify({ pipeline, entries: cache }));
-  return samples;
-}
 
 /** A candidate fusion: fitted (or not) on some samples, giving a rule. */
 interface Candidate {
@@ -131,7 +111,9 @@ function calibrate(samples: readonly SampleResult[], outOfFold: readonly SampleR
   };
 }
 
-const samples = await scoredSamples();
+const samples = await fusionSamples(root, modelsDir, folders, (done, total) => {
+  if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} images`);
+});
 if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 const scored = samples.filter((s) => s.score !== null);
 const assessable = samples.filter(isDecided);

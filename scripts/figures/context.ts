@@ -8,7 +8,7 @@ import { LOSO_SPLIT } from '../../functions/evaluation/split.js';
 import { LivenessEngine } from '../../functions/liveness/engine.js';
 import { modelSpec } from '../../functions/liveness/modelRegistry.js';
 import type { SampleResult } from '../../functions/evaluation/runner.js';
-import { fusionSamples } from './accuracy/fusionSamples.js';
+import { fusionSamples } from '../../functions/evaluation/fusionSamples.js';
 import type { SharedFolder } from './figure.js';
 
 /**
