@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelSpec, modelVersion } from '../../functions/liveness/modelRegistry.js';
 import { PACKS } from '../../functions/liveness/packs.js';
 import { modelDirWithPack, skipReasonWithoutPack } from '../helpers/packs.js';
-import { type ApiStack, send, startApiStack } from './apiStack.js';
+import { type ApiStack, checkMultipart, selfie640, send, startApiStack } from './apiStack.js';
 
 // One stack per process (the handlers read LIVENESS_MODEL_DIR once): a model folder with the pack installed.
 // Without the pack, health names fr_liveness alone (test/api/npmStart.test.ts, on the repository's models/).
-describe.skipIf(skipReasonWithoutPack('health with the silent-face pack'))('GET /v1/health with the silent-face pack installed', () => {
+describe.skipIf(skipReasonWithoutPack('health with the silent-face pack'))('GET /v1/health and POST /v1/checkLiveness with the silent-face pack installed', () => {
   let api: ApiStack;
   let modelDir: string;
   beforeAll(async () => {
@@ -28,5 +28,22 @@ describe.skipIf(skipReasonWithoutPack('health with the silent-face pack'))('GET 
       { id: 'fr_liveness', version: modelSpec('fr_liveness').version, modelVersion: modelVersion(modelSpec('fr_liveness')) },
       ...pack.models.map((m) => ({ id: m.id, version: m.version, modelVersion: `${m.id}@${m.version}#${m.sha256.slice(0, 8)}`, pack: 'silent-face' })),
     ]);
+  });
+
+  it('answers checkLiveness with the fused score, naming every model that decided and each one\'s own score', async () => {
+    const { headers } = await api.createApp('standard');
+    const res = await checkMultipart(api, { ...headers, transactionId: 'pack-journey' }, await selfie640(1));
+    expect(res.status).toBe(200);
+    const { details, modelVersion: decidedBy } = res.body.result;
+    const pack = PACKS.find((p) => p.name === 'silent-face')!;
+    const ids = ['fr_liveness', ...pack.models.map((m) => m.id)];
+    expect(details.liveFace.models.map((m: { model: string }) => m.model.split('@')[0])).toEqual(ids);
+    expect(decidedBy.split(',').map((v: string) => v.split('@')[0])).toEqual(ids);
+    const scores = details.liveFace.models.map((m: { score: number }) => m.score);
+    for (const score of scores) expect(score).toBeGreaterThanOrEqual(0);
+    // The shipped rule is the mean of the models' live probabilities (models/packs/silent-face.fusion.json).
+    const mean = scores.reduce((a: number, b: number) => a + b, 0) / scores.length;
+    expect(details.liveFace.score).toBeCloseTo(mean, 3);
+    expect(details.liveFace.fusion).toMatch(/meanProbability/);
   });
 });
