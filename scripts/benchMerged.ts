@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import type { LivenessEngine } from '../functions/liveness/engine.js';
-import { EVIDENCE_CROP_SCALES } from '../functions/liveness/merged/evidence.js';
+import { EVIDENCE_CROP_SCALES, usesPack } from '../functions/liveness/merged/evidence.js';
 import { MergedLiveness } from '../functions/liveness/merged/MergedLiveness.js';
 import { modelSpec } from '../functions/liveness/modelRegistry.js';
 import { scaledFaceRegion } from '../functions/liveness/stages/crop.js';
 import { regionTensor } from '../functions/liveness/stages/modelInput.js';
+import { livenessRegion } from '../functions/liveness/stages/score.js';
 import { detectorInput, placement } from '../functions/liveness/stages/detect.js';
 import type { DecodedImage, FaceBox } from '../functions/liveness/types.js';
 import { summarise, timeInTurn } from './benchSupport.js';
@@ -42,12 +43,18 @@ export async function benchMerged(engine: LivenessEngine, frames: readonly Buffe
   const crops = scales.map((scale) =>
     regionTensor(image, scaledFaceRegion(image, face, scale), spec),
   );
+  // With a pack whose evidence the head reads, every frame also runs each pack model on its own crop.
+  const packRuns = (usesPack(merged.head.featureSet) ? engine.models.packModels : []).map((m) => ({
+    id: m.id,
+    input: regionTensor(image, livenessRegion(image, face, m), m),
+  }));
   // Measured in turn within each iteration, so drift on a shared machine slows all four alike.
   const samples = await timeInTurn(
     {
       models: async () => {
         await engine.models.run('fr_detect', detectInput);
         for (const crop of crops) await engine.models.run('fr_liveness_embedding', crop);
+        for (const { id, input } of packRuns) await engine.models.run(id, input);
       },
       faster: () => engine.check(frames[0]!),
       one: () => merged.checkFrames(frames.slice(0, 1)),
@@ -62,7 +69,8 @@ export async function benchMerged(engine: LivenessEngine, frames: readonly Buffe
   console.log(`  faster, frame 1             ${faster.toFixed(2).padStart(8)}`);
   console.log(`  merged, frame 1 only        ${one.toFixed(2).padStart(8)}  (+${(one - faster).toFixed(2)} ms: the head; its 2.7x run is check()'s own${crops.length > 1 ? ', plus the 4x crop' : ''})`);
   console.log(`  merged, ${frames.length} frames            ${all.toFixed(2).padStart(8)}`);
-  console.log(`  per added frame             ${perFrame.toFixed(2).padStart(8)}  (decode + detect + ${crops.length} fr_liveness run${crops.length > 1 ? 's' : ''} + consistency)`);
-  console.log(`  models only, per frame      ${models.toFixed(2).padStart(8)}  (fr_detect + ${crops.length} fr_liveness_embedding run${crops.length > 1 ? 's' : ''})`);
+  const packText = packRuns.map((r) => ` + ${r.id}`).join('');
+  console.log(`  per added frame             ${perFrame.toFixed(2).padStart(8)}  (decode + detect + ${crops.length} fr_liveness run${crops.length > 1 ? 's' : ''}${packText} + consistency)`);
+  console.log(`  models only, per frame      ${models.toFixed(2).padStart(8)}  (fr_detect + ${crops.length} fr_liveness_embedding run${crops.length > 1 ? 's' : ''}${packText})`);
   console.log(`  per added frame / models only = ${(perFrame / models).toFixed(2)}x`);
 }
