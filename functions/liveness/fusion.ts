@@ -1,6 +1,6 @@
 import silentFaceFusion from '../../models/packs/silent-face.fusion.json' with { type: 'json' };
 import type { ModelScore } from './types.js';
-import { logOdds } from './stages/score.js';
+import { logOdds, sigmoid } from './stages/score.js';
 
 /** How several liveness models' scores become one: chosen by leave-one-source-out (scripts/calibrateFusion.ts). */
 export type FusionRuleName = 'meanProbability' | 'meanLogOdds' | 'logisticHead';
@@ -32,8 +32,6 @@ export interface FusionDeclaration {
 export const FUSIONS: readonly FusionDeclaration[] = [silentFaceFusion as unknown as FusionDeclaration];
 
 export const fusionFor = (pack: string): FusionDeclaration | undefined => FUSIONS.find((f) => f.pack === pack);
-
-const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** One live probability from the models' live probabilities, given in `rule.models` order. */
 export function fuseProbabilities(rule: FusionRule, probabilities: readonly number[]): number {

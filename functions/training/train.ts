@@ -3,7 +3,8 @@ import { apcerAtBpcer } from '../evaluation/compareMethods.js';
 import { apcer, bpcer, rocAuc } from '../evaluation/metrics.js';
 import { DEFAULT_THRESHOLD } from '../liveness/engine.js';
 import { FEATURE_SETS, type FeatureSetName, usesPack } from '../liveness/merged/evidence.js';
-import { headLogit, type LivenessHead, sigmoid } from '../liveness/merged/head.js';
+import { headLogit, type LivenessHead } from '../liveness/merged/head.js';
+import { sigmoid } from '../liveness/stages/score.js';
 import type { TrainingSample } from './features.js';
 import { fitLogistic, sourceBalancedWeights } from './logistic.js';
 

@@ -1,3 +1,4 @@
+import { sigmoid } from '../stages/score.js';
 import { FEATURE_SETS, type FeatureSetName, type FrameEvidence } from './evidence.js';
 
 /**
@@ -15,8 +16,6 @@ export interface LivenessHead {
   /** Live when the merged score is at or above this (source-balanced training makes 0.5 the neutral point). */
   readonly threshold: number;
 }
-
-export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** The head's live logit for one feature vector (raw, not yet standardised). */
 export function headLogit(head: Pick<LivenessHead, 'mean' | 'scale' | 'weights' | 'bias'>, features: readonly number[]): number {

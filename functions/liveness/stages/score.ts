@@ -57,6 +57,9 @@ export async function runEmbedding(models: ModelRegistry, input: Float32Array): 
   };
 }
 
+/** The probability of log-odds `z` (the inverse of logOdds). */
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
 /** Live probability as log-odds, bounded so a saturated softmax stays finite. */
 export const logOdds = (p: number): number => {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateFrameScores, headLogit, sigmoid } from '../../../functions/liveness/merged/head.js';
+import { aggregateFrameScores, headLogit } from '../../../functions/liveness/merged/head.js';
+import { sigmoid } from '../../../functions/liveness/stages/score.js';
 import { continueTrack, judgeConsistency } from '../../../functions/liveness/frames/consistency.js';
 import type { DecodedImage, FaceBox } from '../../../functions/liveness/types.js';
 
