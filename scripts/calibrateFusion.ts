@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chooseBalancedThreshold, leaveOneSourceOut } from '../functions/evaluation/calibration.js';
 import { rocAuc } from '../functions/evaluation/metrics.js';
-import { compareMethods, type LivenessMethod, methodComparisonMarkdown, rescore, ruleMethod } from '../functions/evaluation/modelComparison.js';
+import { compareMethods, type LivenessMethod, methodComparisonMarkdown, packMethods, rescore, ruleMethod } from '../functions/evaluation/modelComparison.js';
 import { fusionSamples } from '../functions/evaluation/fusionSamples.js';
 import type { SampleResult } from '../functions/evaluation/runner.js';
 import { isDecided } from '../functions/evaluation/summary.js';
@@ -174,11 +174,7 @@ const sha256 = createHash('sha256').update(body).digest('hex');
 const outFile = join(root, 'models/packs', `${PACK}.fusion.json`);
 await writeFile(outFile, `${JSON.stringify({ ...declaration, sha256 }, null, 2)}\n`);
 
-const methods: LivenessMethod[] = [
-  ruleMethod('fr_liveness alone', { rule: 'meanProbability', models: ['fr_liveness'] }, DEFAULT_THRESHOLD),
-  ruleMethod(`${PACK} alone`, packRule, packCalibration.threshold),
-  ruleMethod(`fusion (${fusionRule.rule})`, fusionRule, fusionCalibration.threshold),
-];
+const methods = packMethods(checked, DEFAULT_THRESHOLD);
 /** Out-of-fold scores for the fitted fusion (the others are not fitted): as a method over those scores. */
 const outOfFoldById = new Map(fusionOutOfFold.map((s) => [s.file, s.score]));
 const heldOutMethods: LivenessMethod[] = [methods[0]!, methods[1]!, { ...methods[2]!, name: `${methods[2]!.name}, held out`, score: (s) => outOfFoldById.get(s.file) ?? null }];

@@ -55,7 +55,6 @@ export const DEFAULT_MIN_CROP_SCALE = calibration?.assessability?.minCropScale ?
  * an installed pack's models alone, or all of them fused (the default with a pack).
  */
 export type LivenessModelChoice = 'fr_liveness' | 'pack' | 'fusion';
-export const LIVENESS_MODEL_CHOICES: readonly LivenessModelChoice[] = ['fr_liveness', 'pack', 'fusion'];
 
 /** The models a choice runs, how their scores become one, and the calibrated threshold for that score. */
 export interface LivenessPlan {

@@ -4,7 +4,7 @@ import { rocAuc } from '../../functions/evaluation/metrics.js';
 import { LivenessEngine } from '../../functions/liveness/engine.js';
 import { modelSpec, type ModelSpec } from '../../functions/liveness/modelRegistry.js';
 import { decodeImage } from '../../functions/liveness/stages/decode.js';
-import { livenessConventions, scoreLiveness } from '../../functions/liveness/stages/score.js';
+import { livenessConventions, scoreWithModel } from '../../functions/liveness/stages/score.js';
 import { selectFace } from '../../functions/liveness/stages/select.js';
 import { labelledImages, skipReasonWithoutFaces } from '../helpers/faces.js';
 
@@ -32,7 +32,7 @@ describe.skipIf(skipReasonWithoutFaces('liveness model conventions'))('liveness 
       judged++;
       for (const channelOrder of orders) {
         const spec: ModelSpec = { ...manifestSpec, input: { ...manifestSpec.input, channelOrder } };
-        const score = await scoreLiveness(engine.models, decoded, face, livenessConventions(spec));
+        const score = await scoreWithModel(engine.models, decoded, face, livenessConventions(spec));
         probabilities[channelOrder].push({ live: image.label === 'live', p: score.probabilities });
       }
     }

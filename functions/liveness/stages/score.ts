@@ -1,7 +1,7 @@
 import type { DeclaredModelSpec, ModelRegistry } from '../modelRegistry.js';
 import { modelSpec, modelVersion } from '../modelRegistry.js';
 import type { BoxMapping } from '../packs.js';
-import type { DecodedImage, FaceBox, LivenessScore, ModelScore } from '../types.js';
+import type { DecodedImage, FaceBox, ModelScore } from '../types.js';
 import { scaledFaceRegion } from './crop.js';
 import { regionTensor } from './modelInput.js';
 
@@ -87,16 +87,4 @@ export async function scoreWithModel(
   const probabilities = softmax(crop.logits);
   const score = probabilities[liveClass]!;
   return { model: modelVersion(spec), score, probabilities, ...('embedding' in crop ? { evidence: crop } : {}) };
-}
-
-/** Stage 5 with fr_liveness alone (today's score). */
-export async function scoreLiveness(
-  models: ModelRegistry,
-  image: DecodedImage,
-  face: FaceBox,
-  conventions: LivenessConventions = livenessConventions(),
-  evidence = false,
-): Promise<LivenessScore & { readonly evidence?: CropEvidence }> {
-  const { model: _model, ...scored } = await scoreWithModel(models, image, face, conventions, evidence);
-  return scored;
 }
